@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole test suite: installs dependencies, builds corun twice (release
+# with -Werror, and ASan+UBSan), runs unit and integration tests on each,
+# and ends with one line "N passed, N failed, N skipped" over everything.
+# Run as root from the repository root.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/deps.sh || exit 1
+
+build() { # dir, extra meson args...
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" --werror "$@" >"$dir.setup.log" 2>&1 || {
+			cat "$dir.setup.log"
+			return 1
+		}
+	fi
+	ninja -C "$dir" >"$dir.ninja.log" 2>&1 || {
+		cat "$dir.ninja.log"
+		return 1
+	}
+}
+
+passed=0 failed=0 skipped=0
+run_suite() { # label, build dir
+	local label=$1 dir=$2 out
+	out=$(mktemp)
+	echo "=== $label"
+	BUILD_DIR=$dir CORUN_BIN=$PWD/$dir/corun bash scripts/run-tests.sh 2>&1 | tee "$out"
+	local line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "$label: the test runner printed no summary" >&2
+		failed=$((failed + 1))
+	else
+		read -r p _ f _ s _ <<<"$(echo "$line" | tr -d ',')"
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+	fi
+	rm -f "$out"
+}
+
+if build build; then
+	run_suite "release build" build
+else
+	echo "release build failed" >&2
+	failed=$((failed + 1))
+fi
+
+if [ "${CORUN_SKIP_ASAN:-}" != 1 ]; then
+	if build build-asan -Db_sanitize=address,undefined -Dbuildtype=debug -Db_lundef=false; then
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			run_suite "ASan+UBSan build" build-asan
+	else
+		echo "sanitizer build failed" >&2
+		failed=$((failed + 1))
+	fi
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

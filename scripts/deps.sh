@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages corun's build, tests and benchmark need.
+# Idempotent; run as root. Skips apt entirely when everything is present.
+set -euo pipefail
+
+pkgs=(
+	meson ninja-build pkg-config gcc
+	libjansson-dev libseccomp-dev
+	busybox-static bats jq iproute2 util-linux
+	runc crun hyperfine time
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages (${missing[*]}); run as root" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

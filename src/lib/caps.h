@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Capabilities by raw syscalls (capget/capset/prctl), no libcap. */
+#pragma once
+
+#include <stdint.h>
+
+#include "spec.h"
+
+/* "CAP_SYS_ADMIN" -> 21; -1 when unknown. */
+int cap_from_name(const char *name);
+const char *cap_name(int cap); /* NULL when unknown */
+/* Highest capability the running kernel knows (/proc/sys/kernel/cap_last_cap). */
+int cap_last_cap(void);
+
+/* Drops from the bounding set every capability not in c->bounding. Needs
+ * CAP_SETPCAP, so it runs before the user switch. */
+int caps_drop_bounding(const struct spec_caps *c);
+/* Sets effective/permitted/inheritable, then the ambient set. Runs after the
+ * uid switch (which keeps permitted caps thanks to PR_SET_KEEPCAPS). */
+int caps_apply(const struct spec_caps *c);

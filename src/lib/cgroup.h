@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cgroups behind one interface; one driver per file (cgroup_v1.c now;
+ * v2 and systemd come with the cgroups issue). */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+struct cgroup_driver;
+
+struct cgroup {
+	const struct cgroup_driver *drv;
+	char *path; /* the container's cgroup path, e.g. "/corun/ID" */
+};
+
+struct cgroup_driver {
+	const char *name;
+	/* Creates the cgroup, applies resources and moves pid into it. */
+	int (*apply)(struct cgroup *cg, const struct spec *s, pid_t pid);
+	/* Signals every process in the cgroup. */
+	int (*kill_all)(struct cgroup *cg, int sig);
+	/* Lists pids; malloc'd array. */
+	int (*pids)(struct cgroup *cg, pid_t **out, size_t *n);
+	/* Removes the cgroup (waits briefly for it to empty). */
+	int (*destroy)(struct cgroup *cg);
+	/* Mounts what a "cgroup" mount in config shows at dest_fd inside the rootfs. */
+	int (*mount)(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns);
+};
+
+/* Picks the driver for this host and computes the path: linux.cgroupsPath
+ * when set (relative paths are taken under the runtime's own cgroup, as
+ * runc does), else "/corun/ID". */
+int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, bool systemd);
+void cgroup_fini(struct cgroup *cg);
+

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container lifecycle as runtime.md orders it: create, start, kill,
+ * delete, and run (= create + start + wait). The CLI only parses arguments
+ * and calls these; each returns 0 or -1 with err_msg() saying why. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "state.h"
+
+struct global_opts {
+	const char *root;  /* --root, default /run/corun */
+	const char *log;   /* --log, NULL = stderr */
+	bool log_json;     /* --log-format json */
+	bool debug;        /* --debug */
+	bool systemd_cgroup;
+	const char *rootless; /* "auto", "true" or "false" */
+	const char *criu;
+};
+
+struct create_opts {
+	const char *id;
+	const char *bundle;   /* default "." */
+	const char *pid_file; /* may be NULL */
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	unsigned preserve_fds;
+	bool detach; /* run -d */
+	bool keep;   /* run --keep */
+};
+
+int container_create(const struct global_opts *g, const struct create_opts *o);
+int container_start(const struct global_opts *g, const char *id);
+/* Foreground run returns the container's exit code in *exit_code (128+N for
+ * a signal); detached run returns 0 there. */
+int container_run(const struct global_opts *g, const struct create_opts *o, int *exit_code);
+int container_kill(const struct global_opts *g, const char *id, int sig, bool all);
+int container_delete(const struct global_opts *g, const char *id, bool force);
+/* The JSON `corun state ID` prints (malloc'd). */
+int container_state_json(const struct global_opts *g, const char *id, char **out);
+
+struct container_info {
+	struct cstate st;
+	enum status status;
+};
+/* Every container under --root, sorted by id. Free with container_list_free. */
+int container_list(const struct global_opts *g, struct container_info **out, size_t *n);
+void container_list_free(struct container_info *v, size_t n);

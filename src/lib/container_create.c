@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* create: config -> validated spec -> plan -> clone the init -> handshake. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/sched.h>
+
+#include "hooks.h"
+#include "init.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "namespaces.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "sysctl.h"
+#include "terminal.h"
+
+static int resolve_paths(const struct create_opts *o, struct creation *c)
+{
+	const char *b = o->bundle && *o->bundle ? o->bundle : ".";
+	c->bundle = realpath(b, NULL);
+	if (!c->bundle)
+		return err_set(errno, "bundle %s", b);
+	if (spec_load(c->bundle, &c->spec, &c->raw, &c->raw_len) < 0)
+		return -1;
+	_cleanup_free_ char *root = c->spec->root_path[0] == '/'
+					    ? xstrdup(c->spec->root_path)
+					    : xasprintf("%s/%s", c->bundle, c->spec->root_path);
+	c->rootfs = realpath(root, NULL);
+	if (!c->rootfs)
+		return err_set(errno, "root.path %s", root);
+	struct stat sb;
+	if (stat(c->rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return err_set(ENOTDIR, "root.path %s", c->rootfs);
+	return 0;
+}
+
+static int validate(const struct create_opts *o, const struct creation *c)
+{
+	const struct spec *s = c->spec;
+	if (!s->process)
+		return err_set(0, "process: required to create a container");
+	if (s->process->terminal && !o->console_socket && o->detach)
+		return err_set(0, "cannot allocate tty if corun will detach without setting console socket");
+	if (!s->process->terminal && o->console_socket)
+		return err_set(0, "cannot use console socket if corun will not detach or allocate tty");
+	if (rootfs_validate(s) < 0 || sysctl_validate(s) < 0 || ns_validate_paths(s) < 0)
+		return -1;
+	return 0;
+}
+
+static void fill_state(const struct global_opts *g, const struct create_opts *o,
+		       struct creation *c)
+{
+	struct cstate *st = &c->st;
+	struct arena *a = &st->arena;
+	char when[64];
+	(void)g;
+	format_time_rfc3339(when, sizeof(when), true);
+	st->id = arena_strdup(a, o->id);
+	st->oci_version = arena_strdup(a, c->spec->oci_version);
+	st->bundle = arena_strdup(a, c->bundle);
+	st->rootfs = arena_strdup(a, c->rootfs);
+	st->created = arena_strdup(a, when);
+	st->owner = arena_strdup(a, "");
+	st->cgroup_path = c->cg.path ? arena_strdup(a, c->cg.path) : NULL;
+	st->annotations = c->spec->annotations;
+	st->n_annotations = c->spec->n_annotations;
+}
+
+/* State dir, the fifo the init blocks on until start, and the config copy
+ * that start and delete read (later edits of config.json must not matter). */
+static int make_state_dir(const struct global_opts *g, const struct create_opts *o,
+			  struct creation *c)
+{
+	c->dirfd = state_dir_create(g->root, o->id);
+	if (c->dirfd < 0)
+		return -1;
+	c->dir_created = true;
+	if (state_lock(c->dirfd, true) < 0)
+		return -1;
+	if (mkfifoat(c->dirfd, STATE_FIFO, 0622) < 0)
+		return err_set(errno, "create exec fifo");
+	/* the init writes it as container root, possibly mapped to another host uid */
+	if (fchownat(c->dirfd, STATE_FIFO, ns_host_uid(c->spec, 0), ns_host_gid(c->spec, 0), 0) < 0)
+		return err_set(errno, "chown exec fifo");
+	return write_file_atomic(c->dirfd, STATE_CONFIG_FILE, c->raw, c->raw_len, 0600);
+}
+
+static int console_prepare(const struct create_opts *o, const struct creation *c, int *init_end,
+			   int *our_end)
+{
+	*init_end = *our_end = -1;
+	if (!c->spec->process->terminal)
+		return 0;
+	if (o->console_socket) {
+		*init_end = terminal_connect(o->console_socket);
+		return *init_end < 0 ? -1 : 0;
+	}
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return err_set(errno, "console socketpair");
+	*our_end = sv[0];
+	*init_end = sv[1];
+	return 0;
+}
+
+static pid_t clone_init(int flags)
+{
+	struct clone_args ca = {.flags = (uint64_t)flags, .exit_signal = SIGCHLD};
+	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+static int spawn_init(const struct global_opts *g, const struct create_opts *o,
+		      struct creation *c)
+{
+	(void)g;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return err_set(errno, "sync socketpair");
+	int init_console = -1;
+	if (console_prepare(o, c, &init_console, &c->console_fd) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	bool joins = ns_any_joined(c->spec);
+	int newns = ns_new_flags(c->spec);
+	/* the cgroup namespace is created once the init sits in its cgroup */
+	int clone_flags = joins ? 0 : newns & ~CLONE_NEWCGROUP;
+	struct init_args ia = {
+		.spec = c->spec,
+		.st = &c->st,
+		.cg = &c->cg,
+		.bundle = c->bundle,
+		.rootfs = c->rootfs,
+		.sync_fd = sv[1],
+		.statedir_fd = c->dirfd,
+		.console_fd = init_console,
+		.preserve_fds = o->preserve_fds,
+		.no_pivot = o->no_pivot,
+		.joins = joins,
+		.unshare_flags = joins ? newns : newns & CLONE_NEWCGROUP,
+	};
+	pid_t pid = clone_init(clone_flags);
+	if (pid == 0) {
+		close(sv[0]);
+		if (c->console_fd >= 0)
+			close(c->console_fd);
+		init_main(&ia);
+	}
+	int e = errno;
+	close(sv[1]);
+	if (init_console >= 0)
+		close(init_console);
+	c->sync_fd = sv[0];
+	if (pid < 0)
+		return err_set(e, "clone the container init");
+	c->child = c->init = pid;
+	return 0;
+}
+
+static int run_runtime_hooks(struct creation *c)
+{
+	c->hooks_started = true;
+	c->st.pid = c->init;
+	_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_CREATING, c->init);
+	if (hooks_run(&c->spec->hooks, HOOK_PRESTART, json) < 0 ||
+	    hooks_run(&c->spec->hooks, HOOK_CREATE_RUNTIME, json) < 0)
+		return -1;
+	return sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, NULL);
+}
+
+/* Answers the init until it reports ready (or fails). */
+static int handshake(struct creation *c)
+{
+	if (!ns_any_joined(c->spec) && c->spec->linux.ns[NS_USER].present &&
+	    ns_write_id_maps(c->child, c->spec) < 0)
+		return -1;
+	if (c->cg.drv) {
+		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0)
+			return -1;
+		c->cg_applied = true;
+	}
+	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
+		return -1;
+	for (;;) {
+		struct sync_msg m;
+		if (sync_recv(c->sync_fd, &m) < 0)
+			return -1;
+		switch (m.type) {
+		case SYNC_USERMAP:
+			if (ns_write_id_maps(c->child, c->spec) < 0 ||
+			    sync_send(c->sync_fd, SYNC_USERMAP_DONE, 0, NULL) < 0)
+				return -1;
+			break;
+		case SYNC_PID:
+			c->init = m.value;
+			waitpid(c->child, NULL, 0);
+			c->child = 0;
+			break;
+		case SYNC_HOOKS:
+			if (run_runtime_hooks(c) < 0)
+				return -1;
+			break;
+		case SYNC_READY:
+			return 0;
+		case SYNC_ERROR:
+			return err_set(0, "%s", m.text);
+		default:
+			return err_set(0, "sync: unexpected message %u", m.type);
+		}
+	}
+}
+
+static void creation_abort(const struct global_opts *g, struct creation *c)
+{
+	if (c->init > 0) {
+		kill(c->init, SIGKILL);
+		if (c->child > 0)
+			waitpid(c->child, NULL, 0);
+		else
+			wait_exit(c->init, 2000);
+	}
+	if (c->cg_applied && c->cg.drv->destroy(&c->cg) < 0)
+		log_warn("cleanup: %s", err_msg());
+	if (c->hooks_started && c->spec->hooks.count[HOOK_POSTSTOP]) {
+		_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_STOPPED, 0);
+		if (hooks_run(&c->spec->hooks, HOOK_POSTSTOP, json) < 0)
+			log_warn("%s", err_msg());
+	}
+	if (c->dir_created)
+		state_dir_remove(g->root, c->st.id);
+	c->init = c->child = 0;
+}
+
+int creation_run(const struct global_opts *g, const struct create_opts *o, struct creation *c,
+		 bool keep_console)
+{
+	memset(c, 0, sizeof(*c));
+	c->dirfd = c->sync_fd = c->console_fd = -1;
+	if (state_validate_id(o->id) < 0 || resolve_paths(o, c) < 0 || validate(o, c) < 0)
+		return -1;
+	if (c->spec->linux.cgroups_path || c->spec->linux.n_dev_rules || geteuid() == 0) {
+		if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0)
+			return -1;
+	}
+	fill_state(g, o, c);
+	char saved_err[1024];
+	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || handshake(c) < 0)
+		goto fail;
+	c->st.pid = c->init;
+	c->st.start_time = proc_start_time(c->init);
+	if (state_write(c->dirfd, &c->st) < 0)
+		goto fail;
+	close(c->sync_fd);
+	c->sync_fd = -1;
+	if (!keep_console && c->console_fd >= 0) {
+		close(c->console_fd);
+		c->console_fd = -1;
+	}
+	if (o->pid_file) {
+		char buf[32];
+		int n = snprintf(buf, sizeof(buf), "%d", (int)c->init);
+		if (write_file_atomic(AT_FDCWD, o->pid_file, buf, (size_t)n, 0644) < 0) {
+			err_prefix("pid file");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	snprintf(saved_err, sizeof(saved_err), "%s", err_msg());
+	creation_abort(g, c);
+	return err_set(0, "%s", saved_err);
+}
+
+void creation_free(struct creation *c)
+{
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	if (c->sync_fd >= 0)
+		close(c->sync_fd);
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+	cgroup_fini(&c->cg);
+	/* the annotations belong to the spec; st only borrowed them */
+	c->st.annotations = NULL;
+	state_free(&c->st);
+	spec_free(c->spec);
+	free(c->raw);
+	free(c->bundle);
+	free(c->rootfs);
+	memset(c, 0, sizeof(*c));
+}
+
+int container_create(const struct global_opts *g, const struct create_opts *o)
+{
+	struct creation c;
+	int rc = creation_run(g, o, &c, false);
+	creation_free(&c);
+	return rc;
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* run = create + start + wait: corun stays the parent (and subreaper) of
+ * the init, forwards signals to it, relays the terminal when it owns one,
+ * and exits with the init's status. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include "lifecycle.h"
+#include "log.h"
+#include "terminal.h"
+
+static int exit_code_of(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+struct relay {
+	int master;     /* pty master, or -1 */
+	bool in_open;   /* stdin still readable */
+	bool raw;
+	struct termios saved;
+};
+
+static void copy_once(int from, int to, bool *open_flag)
+{
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			*open_flag = false;
+		return;
+	}
+	(void)write_all(to, buf, (size_t)n);
+}
+
+/* Reaps children; returns true once the init has exited (status in *code). */
+static bool reap(pid_t init, int *code)
+{
+	bool done = false;
+	for (;;) {
+		int status;
+		pid_t p = waitpid(-1, &status, WNOHANG);
+		if (p <= 0)
+			return done;
+		if (p == init) {
+			*code = exit_code_of(status);
+			done = true;
+		}
+	}
+}
+
+static int wait_loop(pid_t init, int sfd, struct relay *r, int *code)
+{
+	bool master_open = r->master >= 0;
+	for (;;) {
+		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = master_open ? r->master : -1, .events = POLLIN},
+				      {.fd = r->in_open ? STDIN_FILENO : -1, .events = POLLIN}};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(errno, "poll");
+		}
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+			copy_once(r->master, STDOUT_FILENO, &master_open);
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+			copy_once(STDIN_FILENO, r->master, &r->in_open);
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGCHLD) {
+			if (reap(init, code)) {
+				/* drain what the container wrote last */
+				while (master_open && poll(&p[1], 1, 0) > 0)
+					copy_once(r->master, STDOUT_FILENO, &master_open);
+				return 0;
+			}
+		} else if (si.ssi_signo == SIGWINCH) {
+			if (r->master >= 0)
+				terminal_copy_size(STDIN_FILENO, r->master);
+		} else {
+			kill(init, (int)si.ssi_signo);
+		}
+	}
+}
+
+static int block_signals(sigset_t *old)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGABRT);
+	if (sigprocmask(SIG_BLOCK, &all, old) < 0)
+		return err_set(errno, "sigprocmask");
+	int fd = signalfd(-1, &all, SFD_CLOEXEC);
+	return fd < 0 ? err_set(errno, "signalfd") : fd;
+}
+
+static int setup_relay(struct creation *c, struct relay *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->master = -1;
+	if (c->console_fd < 0)
+		return 0;
+	r->master = terminal_recv_master(c->console_fd);
+	if (r->master < 0)
+		return -1;
+	r->in_open = true;
+	if (isatty(STDIN_FILENO)) {
+		terminal_copy_size(STDIN_FILENO, r->master);
+		r->raw = terminal_raw(STDIN_FILENO, &r->saved) == 0;
+	}
+	return 0;
+}
+
+static int run_foreground(const struct global_opts *g, const struct create_opts *o,
+			  struct creation *c, int sfd, int *code)
+{
+	struct relay r;
+	int rc = setup_relay(c, &r);
+	if (rc == 0)
+		rc = start_created(c->dirfd, &c->st, c->spec);
+	if (rc == 0)
+		rc = wait_loop(c->init, sfd, &r, code);
+	if (r.raw)
+		terminal_restore(STDIN_FILENO, &r.saved);
+	if (r.master >= 0)
+		close(r.master);
+	if (rc < 0) {
+		/* never leave a half-started container behind a failed run */
+		kill(c->init, SIGKILL);
+		waitpid(c->init, NULL, 0);
+	}
+	if (!o->keep && destroy_container(g, &c->st, c->spec) < 0 && rc == 0)
+		rc = -1;
+	return rc;
+}
+
+int container_run(const struct global_opts *g, const struct create_opts *o, int *exit_code)
+{
+	*exit_code = 0;
+	/* a double-forked init (joined pid namespace) is reparented to us */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	sigset_t old;
+	_cleanup_close_ int sfd = o->detach ? -1 : block_signals(&old);
+	if (!o->detach && sfd < 0)
+		return -1;
+	struct creation c;
+	int rc = creation_run(g, o, &c, !o->detach);
+	if (rc == 0 && o->detach)
+		rc = start_created(c.dirfd, &c.st, c.spec);
+	else if (rc == 0)
+		rc = run_foreground(g, o, &c, sfd, exit_code);
+	creation_free(&c);
+	if (!o->detach)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+
+#include "caps.h"
+#include "devices.h"
+#include "hooks.h"
+#include "log.h"
+#include "namespaces.h"
+#include "procattr.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "sysctl.h"
+#include "terminal.h"
+
+__attribute__((noreturn)) static void init_fail(const struct init_args *a)
+{
+	if (a->sync_fd >= 0)
+		sync_send(a->sync_fd, SYNC_ERROR, 0, err_msg());
+	else
+		dprintf(STDERR_FILENO, "corun: %s\n", err_msg());
+	_exit(a->sync_fd >= 0 ? 1 : 255);
+}
+
+#define TRY(a, expr)                                                                               \
+	do {                                                                                       \
+		if ((expr) < 0)                                                                    \
+			init_fail(a);                                                              \
+	} while (0)
+
+/* Namespaces joined by path, then created by unshare, which only moves the
+ * caller's children into a new pid or time namespace: fork once more and let
+ * the grandchild be the init. Only taken when the config joins something. */
+static void enter_namespaces(struct init_args *a)
+{
+	const struct spec *s = a->spec;
+	TRY(a, ns_join_all(s));
+	int flags = a->unshare_flags;
+	if (flags & CLONE_NEWUSER) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			TRY(a, err_set(errno, "unshare user namespace"));
+		struct sync_msg m;
+		TRY(a, sync_send(a->sync_fd, SYNC_USERMAP, 0, NULL));
+		TRY(a, sync_expect(a->sync_fd, SYNC_USERMAP_DONE, &m));
+		flags &= ~CLONE_NEWUSER;
+	}
+	if (unshare(flags & ~CLONE_NEWCGROUP) < 0)
+		TRY(a, err_set(errno, "unshare namespaces"));
+	a->unshare_flags = flags & CLONE_NEWCGROUP;
+	bool need_fork = (flags & (CLONE_NEWPID | CLONE_NEWTIME)) || (s->linux.ns[NS_PID].path);
+	if (!need_fork)
+		return;
+	pid_t pid = fork();
+	if (pid < 0)
+		TRY(a, err_set(errno, "fork into the pid namespace"));
+	if (pid > 0) {
+		int rc = sync_send(a->sync_fd, SYNC_PID, pid, NULL);
+		_exit(rc < 0 ? 1 : 0);
+	}
+}
+
+static void become_root(const struct init_args *a)
+{
+	if (!a->spec->linux.ns[NS_USER].present)
+		return;
+	/* uid 0 may be unmapped; user_apply sets the final ids anyway */
+	(void)!setresgid(0, 0, 0);
+	(void)!setresuid(0, 0, 0);
+}
+
+static int set_names(const struct spec *s)
+{
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return err_set(errno, "sethostname %s", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return err_set(errno, "setdomainname %s", s->domainname);
+	return 0;
+}
+
+static int run_hooks_inside(const struct init_args *a, enum hook_kind k, enum status status)
+{
+	if (!a->spec->hooks.count[k])
+		return 0;
+	_cleanup_free_ char *json = state_hook_json(a->st, status, getpid());
+	return hooks_run(&a->spec->hooks, k, json);
+}
+
+static int mount_cgroup_cb(int dest_fd, const struct spec_mount *m, void *ud)
+{
+	const struct init_args *a = ud;
+	if (!a->cg || !a->cg->drv)
+		return 0;
+	return a->cg->drv->mount(a->cg, dest_fd, m, a->spec->linux.ns[NS_CGROUP].present);
+}
+
+/* Everything that needs the host's view: mounts, devices, sysctls, hooks in
+ * the runtime namespace; then pivot_root. */
+static void build_rootfs(const struct init_args *a)
+{
+	const struct spec *s = a->spec;
+	struct rootfs_ctx rc = {
+		.spec = s,
+		.rootfs = a->rootfs,
+		.userns = s->linux.ns[NS_USER].present,
+		.no_pivot = a->no_pivot,
+		.mount_cgroup = mount_cgroup_cb,
+		.ud = (void *)a,
+	};
+	if (chdir(a->bundle) < 0)
+		TRY(a, err_set(errno, "chdir %s", a->bundle));
+	if (s->linux.ns[NS_MNT].present)
+		TRY(a, rootfs_prepare(&rc));
+	TRY(a, sysctl_apply(s->linux.sysctl, s->linux.n_sysctl));
+	if (s->hooks.count[HOOK_PRESTART] || s->hooks.count[HOOK_CREATE_RUNTIME]) {
+		struct sync_msg m;
+		TRY(a, sync_send(a->sync_fd, SYNC_HOOKS, 0, NULL));
+		TRY(a, sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m));
+	}
+	TRY(a, run_hooks_inside(a, HOOK_CREATE_CONTAINER, STATUS_CREATING));
+	if (s->linux.ns[NS_MNT].present) {
+		TRY(a, rootfs_pivot(&rc));
+		TRY(a, rootfs_finalize(&rc));
+	} else if (chroot(a->rootfs) < 0 || chdir("/") < 0) {
+		TRY(a, err_set(errno, "chroot %s", a->rootfs));
+	}
+}
+
+/* The process attributes, in the order that keeps the needed privileges
+ * until the end: rlimits and oom score need CAP_SYS_RESOURCE, the bounding
+ * set needs CAP_SETPCAP, the uid switch drops what remains. */
+static void set_process_attrs(const struct init_args *a, const struct spec_process *p)
+{
+	if (p->has_oom_score_adj)
+		TRY(a, oom_score_adj_apply(p->oom_score_adj));
+	TRY(a, rlimits_apply(p->rlimits, p->n_rlimits));
+	if (p->has_caps)
+		TRY(a, caps_drop_bounding(&p->caps));
+	TRY(a, user_apply(&p->user));
+	if (p->has_caps)
+		TRY(a, caps_apply(&p->caps));
+	if (p->no_new_privileges)
+		TRY(a, no_new_privs_apply());
+	if (chdir(p->cwd) < 0)
+		TRY(a, err_set(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd));
+}
+
+/* Blocks until `corun start` opens the fifo's read end. */
+static int wait_for_start(int statedir_fd)
+{
+	int fd;
+	do {
+		fd = openat(statedir_fd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return err_set(errno, "open exec fifo");
+	int rc = write_all(fd, "0", 1) < 0 ? err_set(errno, "write exec fifo") : 0;
+	close(fd);
+	return rc;
+}
+
+static int prepare_fds(unsigned preserve)
+{
+	/* nothing of corun's reaches the user process: mark all but stdio and
+	 * the preserved fds close-on-exec, and make the preserved ones inheritable */
+	if (syscall(SYS_close_range, 3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return err_set(errno, "close_range");
+	for (unsigned fd = 3; fd < 3 + preserve; fd++) {
+		int fl = fcntl((int)fd, F_GETFD);
+		if (fl >= 0 && fcntl((int)fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+			return err_set(errno, "preserve fd %u", fd);
+	}
+	return 0;
+}
+
+void init_main(const struct init_args *args)
+{
+	struct init_args a = *args;
+	const struct spec *s = a.spec;
+	const struct spec_process *p = s->process;
+	struct sync_msg m;
+
+	/* no other process may ptrace or open our /proc files until exec */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	TRY(&a, sync_expect(a.sync_fd, SYNC_GO, &m));
+	if (a.joins)
+		enter_namespaces(&a);
+	if (a.unshare_flags & CLONE_NEWCGROUP && unshare(CLONE_NEWCGROUP) < 0)
+		TRY(&a, err_set(errno, "unshare cgroup namespace"));
+	become_root(&a);
+	if (setsid() < 0)
+		TRY(&a, err_set(errno, "setsid"));
+	if (s->linux.ns[NS_UTS].present)
+		TRY(&a, set_names(s));
+	build_rootfs(&a);
+	if (p->terminal)
+		TRY(&a, terminal_setup_init(a.console_fd, p));
+	if (a.console_fd >= 0)
+		close(a.console_fd);
+
+	set_process_attrs(&a, p);
+	_cleanup_free_ char *path = NULL;
+	TRY(&a, exec_lookup(p->args[0], p->env, &path));
+
+	TRY(&a, sync_send(a.sync_fd, SYNC_READY, 0, NULL));
+	close(a.sync_fd);
+	a.sync_fd = -1;
+	if (log_fd() >= 0)
+		close(log_fd());
+
+	TRY(&a, wait_for_start(a.statedir_fd));
+	close(a.statedir_fd);
+	TRY(&a, run_hooks_inside(&a, HOOK_START_CONTAINER, STATUS_CREATED));
+	TRY(&a, prepare_fds(a.preserve_fds));
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(path, p->args, p->env ? p->env : (char *[]){NULL});
+	err_set(errno, "exec %s", path);
+	init_fail(&a);
+}

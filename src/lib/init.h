@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container init: the process corun clones into the new namespaces.
+ * It shares nothing with corun but a copy of its memory (so the parsed
+ * spec needs no serialising) and the sync socket. It builds the container
+ * from the inside, reports ready, waits for `start` on exec.fifo, and
+ * execs the user process. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "cgroup.h"
+#include "spec.h"
+#include "state.h"
+
+struct init_args {
+	const struct spec *spec;
+	const struct cstate *st; /* for the hooks run inside the container */
+	struct cgroup *cg;
+	const char *bundle; /* absolute; relative bind sources start here */
+	const char *rootfs; /* absolute */
+	int sync_fd;
+	int statedir_fd;    /* O_PATH; exec.fifo is opened through it */
+	int console_fd;     /* where the pty master goes, or -1 */
+	unsigned preserve_fds;
+	bool no_pivot;
+	bool joins;         /* some namespace is joined by path: setns/unshare here */
+	int unshare_flags;  /* namespaces still to create here (CLONE_NEWCGROUP at least) */
+};
+
+/* Never returns: execs the user process or exits non-zero after sending
+ * SYNC_ERROR. */
+__attribute__((noreturn)) void init_main(const struct init_args *a);

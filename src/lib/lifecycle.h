@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Private to the lifecycle files (container_*.c): what create hands on to
+ * start and run, and the teardown shared by delete, run and failed creates. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "spec.h"
+#include "state.h"
+
+struct creation {
+	struct spec *spec;
+	char *raw;
+	size_t raw_len;
+	char *bundle, *rootfs;
+	int dirfd;        /* the state directory, locked exclusively */
+	bool dir_created;
+	struct cgroup cg;
+	bool cg_applied;
+	bool hooks_started; /* from here on a failure also runs poststop hooks */
+	struct cstate st;
+	pid_t child;      /* our direct child */
+	pid_t init;       /* the container init (the child, or its child) */
+	int sync_fd;
+	int console_fd;   /* our end of the console socketpair (foreground tty), or -1 */
+};
+
+/* Builds the container up to "created". keep_console: foreground run
+ * relays the terminal itself. On failure everything made is undone. */
+int creation_run(const struct global_opts *g, const struct create_opts *o, struct creation *c,
+		 bool keep_console);
+void creation_free(struct creation *c);
+
+/* Releases a created container: opens exec.fifo, waits for the init to
+ * pass it, runs poststart hooks. spec may be NULL (then the saved copy is
+ * read when poststart hooks are needed). */
+int start_created(int dirfd, const struct cstate *st, const struct spec *spec);
+
+/* Undoes create: cgroup, poststop hooks (warnings only), state dir. */
+int destroy_container(const struct global_opts *g, const struct cstate *st,
+		      const struct spec *spec);
+
+/* Sends sig to the init, guarding against pid reuse with a pidfd and the
+ * saved start time. ESRCH is not an error when quiet_gone. */
+int signal_init(const struct cstate *st, int sig, bool quiet_gone);
+/* Waits (up to timeout_ms) for a process that is not our child to exit. */
+int wait_exit(pid_t pid, int timeout_ms);
+
+/* Parses the config copy kept in the state dir. */
+int load_saved_spec(int dirfd, struct spec **out);

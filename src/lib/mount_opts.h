@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Parsing of mount option strings ("ro", "nosuid", "rbind", "rprivate",
+ * "mode=755" ...) into mount(2) flags; pure, unit-tested. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mount_opts {
+	unsigned long flags;       /* MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC ... */
+	unsigned long clear;       /* flags asked to be cleared ("rw", "suid", ...) */
+	unsigned long propagation; /* MS_SHARED|MS_REC ... or 0 */
+	bool bind;
+	char *data; /* malloc'd comma-joined filesystem options, or NULL */
+};
+
+/* Unknown options are filesystem data, as with mount(8). -1 + err when an
+ * option is malformed. */
+int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out);
+void mount_opts_free(struct mount_opts *o);

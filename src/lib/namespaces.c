@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
+
+int ns_new_flags(const struct spec *s)
+{
+	int flags = 0;
+	for (int t = 0; t < NS__COUNT; t++)
+		if (s->linux.ns[t].present && !s->linux.ns[t].path)
+			flags |= ns_clone_flag(t);
+	return flags;
+}
+
+bool ns_any_joined(const struct spec *s)
+{
+	for (int t = 0; t < NS__COUNT; t++)
+		if (s->linux.ns[t].present && s->linux.ns[t].path)
+			return true;
+	return false;
+}
+
+static int open_ns(enum ns_type t, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(errno, "linux.namespaces: %s path %s", ns_type_name(t), path);
+	int type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0 || type != ns_clone_flag(t)) {
+		close(fd);
+		return err_set(0, "linux.namespaces: %s path %s: not a %s namespace", ns_type_name(t),
+			       path, ns_type_name(t));
+	}
+	return fd;
+}
+
+int ns_validate_paths(const struct spec *s)
+{
+	for (int t = 0; t < NS__COUNT; t++) {
+		const struct spec_namespace *n = &s->linux.ns[t];
+		if (!n->present || !n->path)
+			continue;
+		int fd = open_ns(t, n->path);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+int ns_join_all(const struct spec *s)
+{
+	int fds[NS__COUNT];
+	int rc = 0;
+	/* open all first: joining the mount namespace changes what paths mean */
+	for (int t = 0; t < NS__COUNT; t++) {
+		fds[t] = -1;
+		const struct spec_namespace *n = &s->linux.ns[t];
+		if (n->present && n->path && (fds[t] = open_ns(t, n->path)) < 0)
+			rc = -1;
+	}
+	/* enum order puts user first and mount second */
+	for (int t = 0; rc == 0 && t < NS__COUNT; t++) {
+		if (fds[t] >= 0 && setns(fds[t], ns_clone_flag(t)) < 0)
+			rc = err_set(errno, "join %s namespace %s", ns_type_name(t), s->linux.ns[t].path);
+	}
+	for (int t = 0; t < NS__COUNT; t++)
+		if (fds[t] >= 0)
+			close(fds[t]);
+	return rc;
+}
+
+static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n)
+{
+	char buf[4096];
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n", m[i].container_id,
+				 m[i].host_id, m[i].size);
+		if (w < 0 || (size_t)w >= sizeof(buf) - off)
+			return err_set(0, "%s: too many mappings", file);
+		off += (size_t)w;
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (write_file(path, buf, off) < 0)
+		return err_prefix("write %s mappings", file);
+	return 0;
+}
+
+int ns_write_id_maps(pid_t pid, const struct spec *s)
+{
+	if (s->linux.n_gid_mappings &&
+	    write_map(pid, "gid_map", s->linux.gid_mappings, s->linux.n_gid_mappings) < 0)
+		return -1;
+	if (s->linux.n_uid_mappings &&
+	    write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.n_uid_mappings) < 0)
+		return -1;
+	return 0;
+}
+
+static uint32_t map_id(const struct spec_idmap *m, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return m[i].host_id + (id - m[i].container_id);
+	return id;
+}
+
+uid_t ns_host_uid(const struct spec *s, uid_t cuid)
+{
+	return map_id(s->linux.uid_mappings, s->linux.n_uid_mappings, cuid);
+}
+
+gid_t ns_host_gid(const struct spec *s, gid_t cgid)
+{
+	return map_id(s->linux.gid_mappings, s->linux.n_gid_mappings, cgid);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Attributes of the container process set just before exec: user and
+ * groups, umask, rlimits, oom_score_adj, no_new_privs. */
+#pragma once
+
+#include "spec.h"
+
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 when unknown. */
+int rlimit_from_name(const char *name);
+int rlimits_apply(const struct spec_rlimit *r, size_t n);
+int oom_score_adj_apply(int adj);
+/* setgroups (skipped when setgroups is denied in a user namespace), setresgid,
+ * setresuid with PR_SET_KEEPCAPS so caps_apply can still set the sets, umask. */
+int user_apply(const struct spec_user *u);
+int no_new_privs_apply(void);
+/* Resolves args[0] against PATH from env (inside the container's root) as
+ * execvp would; returns a malloc'd path or -1 with
+ * "exec: \"foo\": executable file not found in $PATH". */
+int exec_lookup(const char *file, char *const *env, char **out);

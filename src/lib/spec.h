@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The validated, typed form of an OCI runtime-spec config.json.
+ * config.c is the only place that turns JSON into these structs; everything
+ * after it trusts the values (ranges, absolute paths, known names). All
+ * memory belongs to spec->arena. Vectors are NULL-terminated. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* gnu17 predefines the macro "linux" (= 1); spec->linux is the config's section */
+#undef linux
+
+enum ns_type { NS_USER, NS_MNT, NS_PID, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME, NS__COUNT };
+
+enum hook_kind {
+	HOOK_PRESTART,
+	HOOK_CREATE_RUNTIME,
+	HOOK_CREATE_CONTAINER,
+	HOOK_START_CONTAINER,
+	HOOK_POSTSTART,
+	HOOK_POSTSTOP,
+	HOOK__COUNT
+};
+
+struct spec_namespace {
+	bool present;
+	char *path; /* NULL: create a new one; else join this one */
+};
+
+struct spec_idmap {
+	uint32_t container_id, host_id, size;
+};
+
+struct spec_user {
+	uint32_t uid, gid;
+	bool has_umask;
+	mode_t umask;
+	uint32_t *additional_gids;
+	size_t n_additional_gids;
+};
+
+struct spec_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
+};
+
+struct spec_caps {
+	/* bit N = capability N; sets absent in config are 0 */
+	uint64_t bounding, effective, inheritable, permitted, ambient;
+};
+
+struct spec_process {
+	bool terminal;
+	bool has_console_size;
+	unsigned console_height, console_width;
+	char *cwd;
+	char **args;
+	char **env;
+	struct spec_user user;
+	bool has_caps;
+	struct spec_caps caps;
+	struct spec_rlimit *rlimits;
+	size_t n_rlimits;
+	bool no_new_privileges;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+};
+
+struct spec_mount {
+	char *destination; /* absolute, cleaned */
+	char *type;        /* may be NULL */
+	char *source;      /* may be NULL */
+	char **options;    /* raw strings, parsed by mount_opts.c */
+	size_t n_options;
+};
+
+struct spec_device {
+	char *path;   /* absolute, inside the container */
+	char type;    /* 'c', 'b', 'u' or 'p' */
+	int64_t major, minor;
+	bool has_file_mode;
+	mode_t file_mode;
+	bool has_uid, has_gid;
+	uint32_t uid, gid;
+};
+
+struct spec_devrule {
+	bool allow;
+	char type;   /* 'a', 'c' or 'b' */
+	int64_t major, minor; /* -1 = wildcard */
+	char access[4];       /* subset of "rwm", NUL-terminated */
+};
+
+struct spec_hook {
+	char *path;
+	char **args; /* may be NULL */
+	char **env;  /* may be NULL */
+	int timeout; /* seconds; 0 = none */
+};
+
+struct spec_hooks {
+	struct spec_hook *list[HOOK__COUNT];
+	size_t count[HOOK__COUNT];
+};
+
+struct spec_kv {
+	char *key, *value;
+};
+
+struct spec_linux {
+	struct spec_namespace ns[NS__COUNT];
+	struct spec_idmap *uid_mappings, *gid_mappings;
+	size_t n_uid_mappings, n_gid_mappings;
+	struct spec_device *devices;
+	size_t n_devices;
+	char *cgroups_path; /* may be NULL */
+	struct spec_devrule *dev_rules; /* linux.resources.devices */
+	size_t n_dev_rules;
+	unsigned long rootfs_propagation; /* MS_SHARED... or 0 when absent */
+	char **masked_paths;
+	char **readonly_paths;
+	struct spec_kv *sysctl;
+	size_t n_sysctl;
+	char *mount_label;
+};
+
+struct spec {
+	struct arena arena;
+	char *oci_version;
+	char *root_path; /* as written; relative to the bundle or absolute */
+	bool root_readonly;
+	char *hostname, *domainname; /* may be NULL */
+	struct spec_mount *mounts;
+	size_t n_mounts;
+	struct spec_process *process; /* NULL when absent */
+	struct spec_hooks hooks;
+	struct spec_kv *annotations;
+	size_t n_annotations;
+	struct spec_linux linux;
+};
+
+/* Parses and validates config JSON text (len bytes). On error returns -1 with
+ * an error naming the JSON path ("mounts[2].destination: must be absolute"). */
+int spec_parse(const char *json, size_t len, struct spec **out);
+/* Reads BUNDLE/config.json and parses it; *raw gets the file bytes (malloc'd)
+ * when raw is not NULL, so create can keep an exact copy in the state dir. */
+int spec_load(const char *bundle, struct spec **out, char **raw, size_t *raw_len);
+void spec_free(struct spec *s);
+static inline void cleanup_specp(struct spec **s)
+{
+	if (*s)
+		spec_free(*s);
+}
+#define _cleanup_spec_ __attribute__((cleanup(cleanup_specp)))
+
+/* The default config.json that `corun spec` writes (malloc'd JSON text). */
+char *spec_default_json(bool rootless);
+
+const char *ns_type_name(enum ns_type t);   /* "pid", "network", ... (spec names) */
+int ns_clone_flag(enum ns_type t);           /* CLONE_NEWPID ... */
+const char *ns_proc_name(enum ns_type t);   /* "pid", "net", ... (/proc/PID/ns names) */
+const char *hook_kind_name(enum hook_kind k); /* "prestart", ... */

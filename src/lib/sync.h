@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The init handshake: one SOCK_SEQPACKET socketpair between corun and the
+ * container init, carrying small fixed-header messages. An error raised in
+ * the init travels verbatim to corun, which prints it as its own. */
+#pragma once
+
+#include <stdint.h>
+
+enum sync_type {
+	SYNC_GO = 1,       /* parent -> init: ids mapped, cgroup joined; go on */
+	SYNC_USERMAP,      /* init -> parent: I unshared a user ns, write my maps */
+	SYNC_USERMAP_DONE, /* parent -> init */
+	SYNC_PID,          /* init -> parent: value = the real init pid (after a fork) */
+	SYNC_HOOKS,        /* init -> parent: run prestart + createRuntime now */
+	SYNC_HOOKS_DONE,   /* parent -> init */
+	SYNC_READY,        /* init -> parent: created, waiting for start */
+	SYNC_ERROR,        /* init -> parent: text = the reason */
+	SYNC_ABORT,        /* parent -> init: give up (a hook failed) */
+};
+
+struct sync_msg {
+	uint32_t type;
+	int32_t value;
+	char text[3072]; /* NUL-terminated, only for SYNC_ERROR */
+};
+
+int sync_send(int fd, enum sync_type type, int32_t value, const char *text);
+/* Receives one message; EOF is an error ("container init exited ..."). */
+int sync_recv(int fd, struct sync_msg *m);
+/* Receives and checks the type; a SYNC_ERROR becomes the error message. */
+int sync_expect(int fd, enum sync_type type, struct sync_msg *m);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "terminal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <linux/mount.h>
+
+int terminal_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return err_set(0, "console socket path %s: too long", path);
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(errno, "console socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		return err_set(e, "connect to console socket %s", path);
+	}
+	return fd;
+}
+
+static int send_fd(int sock, int fd, const char *name)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		return err_set(errno, "send the console to the console socket");
+	return 0;
+}
+
+int terminal_recv_master(int sock)
+{
+	char name[256], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	ssize_t r;
+	do {
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return err_set(errno, "receive the console");
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return err_set(0, "receive the console: no file descriptor");
+	int fd;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* Bind-mounts the pty peer at /dev/console without a path to it: the peer
+ * is opened from the master (TIOCGPTPEER), so cloned as a detached mount. */
+static int mount_console(int peer)
+{
+	int fd = openat(AT_FDCWD, "/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(errno, "create /dev/console");
+	close(fd);
+	int tree = (int)syscall(SYS_open_tree, peer, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							   AT_EMPTY_PATH);
+	if (tree < 0)
+		return err_set(errno, "clone the console");
+	int r = (int)syscall(SYS_move_mount, tree, "", AT_FDCWD, "/dev/console",
+			     MOVE_MOUNT_F_EMPTY_PATH);
+	int e = errno;
+	close(tree);
+	return r < 0 ? err_set(e, "mount /dev/console") : 0;
+}
+
+int terminal_setup_init(int console_fd, const struct spec_process *p)
+{
+	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return err_set(errno, "open /dev/ptmx in the container");
+	int unlock = 0;
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return err_set(errno, "unlock pty");
+	_cleanup_close_ int peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (peer < 0)
+		return err_set(errno, "open pty peer");
+	if (p->has_console_size) {
+		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
+				     .ws_col = (unsigned short)p->console_width};
+		ioctl(peer, TIOCSWINSZ, &ws);
+	}
+	if (mount_console(peer) < 0)
+		return -1;
+	if (send_fd(console_fd, master, "/dev/ptmx") < 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (dup2(peer, i) < 0)
+			return err_set(errno, "dup2 pty to fd %d", i);
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		return err_set(errno, "set controlling terminal");
+	return 0;
+}
+
+int terminal_raw(int fd, struct termios *saved)
+{
+	if (tcgetattr(fd, saved) < 0)
+		return -1;
+	struct termios t = *saved;
+	cfmakeraw(&t);
+	return tcsetattr(fd, TCSANOW, &t);
+}
+
+void terminal_restore(int fd, const struct termios *saved)
+{
+	tcsetattr(fd, TCSANOW, saved);
+}
+
+int terminal_copy_size(int from_fd, int to_fd)
+{
+	struct winsize ws;
+	if (ioctl(from_fd, TIOCGWINSZ, &ws) < 0)
+		return -1;
+	return ioctl(to_fd, TIOCSWINSZ, &ws);
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ---- errors ---- */
+
+static char errbuf[4096];
+
+int err_set(int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+	if (errnum && n >= 0 && (size_t)n < sizeof(errbuf))
+		snprintf(errbuf + n, sizeof(errbuf) - n, ": %s", strerror(errnum));
+	return -1;
+}
+
+int err_prefix(const char *fmt, ...)
+{
+	char ctx[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(ctx, sizeof(ctx) - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	size_t c = strlen(ctx);
+	memcpy(ctx + c, ": ", 3);
+	c += 2;
+	size_t old = strnlen(errbuf, sizeof(errbuf) - 1);
+	if (old + c >= sizeof(errbuf))
+		old = sizeof(errbuf) - 1 - c;
+	memmove(errbuf + c, errbuf, old);
+	memcpy(errbuf, ctx, c);
+	errbuf[c + old] = '\0';
+	return -1;
+}
+
+const char *err_msg(void)
+{
+	return errbuf[0] ? errbuf : "unknown error";
+}
+
+void err_clear(void)
+{
+	errbuf[0] = '\0';
+}
+
+/* ---- memory ---- */
+
+static void oom(void)
+{
+	static const char msg[] = "corun: out of memory\n";
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	char *p;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return p;
+}
+
+void cleanup_strvp(char ***v)
+{
+	if (!*v)
+		return;
+	for (char **p = *v; *p; p++)
+		free(*p);
+	free(*v);
+}
+
+/* ---- arena ---- */
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define ARENA_CHUNK (16 * 1024)
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	struct arena_chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		c = xmalloc(sizeof(*c) + size);
+		c->used = 0;
+		c->size = size;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = arena_alloc(a, n);
+	memcpy(p, s, n);
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+}
+
+/* ---- files ---- */
+
+ssize_t write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	return (ssize_t)len;
+}
+
+ssize_t read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = read(fd, p + got, len - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(errno, "open %s", path);
+	size_t cap = 4096, n = 0;
+	_cleanup_free_ char *buf = xmalloc(cap + 1);
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max)
+				return err_set(0, "read %s: larger than %zu bytes", path, max);
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(errno, "read %s", path);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max)
+		return err_set(0, "read %s: larger than %zu bytes", path, max);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	*out = take_ptr(&buf);
+	return 0;
+}
+
+int write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode)
+{
+	/* the temp file sits beside the target so rename stays in one directory */
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *tmp =
+		slash ? xasprintf("%.*s/.%s.tmp", (int)(slash - path), path, slash + 1)
+		      : xasprintf(".%s.tmp", path);
+	_cleanup_close_ int fd =
+		openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return err_set(errno, "create %s", tmp);
+	if (write_all(fd, data, len) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return err_set(e, "write %s", tmp);
+	}
+	if (renameat(dirfd, tmp, dirfd, path) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return err_set(e, "rename %s", path);
+	}
+	return 0;
+}
+
+int write_file(const char *path, const char *data, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(errno, "open %s", path);
+	if (write_all(fd, data, len) < 0)
+		return err_set(errno, "write %s", path);
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return err_set(errno, "mkdir %s", p);
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	return 0;
+}
+
+/* ---- strings ---- */
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* ---- time ---- */
+
+void format_time_rfc3339(char *buf, size_t n, bool with_nanos)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t w = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (with_nanos && ts.tv_nsec) {
+		/* Go's RFC3339Nano trims trailing zeros; runc's "created" has them trimmed. */
+		char frac[16];
+		snprintf(frac, sizeof(frac), ".%09ld", ts.tv_nsec);
+		size_t l = strlen(frac);
+		while (l > 1 && frac[l - 1] == '0')
+			frac[--l] = '\0';
+		snprintf(buf + w, n - w, "%sZ", frac);
+	} else {
+		snprintf(buf + w, n - w, "Z");
+	}
+}
+
+/* ---- processes ---- */
+
+/* Returns the part of /proc/PID/stat after the ")" closing the command
+ * name (which may itself contain spaces and parentheses). */
+static int read_stat_tail(pid_t pid, char *buf, size_t n, char **tail)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t r = read(fd, buf, n - 1);
+	if (r <= 0)
+		return -1;
+	buf[r] = '\0';
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	*tail = p + 2;
+	return 0;
+}
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	char buf[1024], *t;
+	if (pid <= 0 || read_stat_tail(pid, buf, sizeof(buf), &t) < 0)
+		return 0;
+	/* tail starts at field 3 (state); start time is field 22 */
+	for (int field = 3; field < 22; field++) {
+		t = strchr(t, ' ');
+		if (!t)
+			return 0;
+		t++;
+	}
+	return strtoull(t, NULL, 10);
+}
+
+char proc_state(pid_t pid)
+{
+	char buf[1024], *t;
+	if (pid <= 0 || read_stat_tail(pid, buf, sizeof(buf), &t) < 0)
+		return 0;
+	return t[0];
+}

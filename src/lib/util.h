@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the whole library: cleanup attributes, the error buffer
+ * every failing function fills, an arena for config data, small file I/O. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* ---- cleanup attributes ---- */
+static inline void cleanup_freep(void *p) { free(*(void **)p); }
+static inline void cleanup_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void cleanup_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+void cleanup_strvp(char ***v); /* frees a NULL-terminated malloc'd vector */
+
+#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
+#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
+#define _cleanup_strv_ __attribute__((cleanup(cleanup_strvp)))
+
+/* Hand an fd out of a _cleanup_close_ variable. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+static inline void *take_ptr(void *pp)
+{
+	void *r = *(void **)pp;
+	*(void **)pp = NULL;
+	return r;
+}
+
+/* ---- errors ----
+ * A failing function records why in one process-wide buffer and returns -1.
+ * Callers add context in front ("create: " ...) as the error travels up. */
+int err_set(int errnum, const char *fmt, ...) PRINTF(2, 3);   /* returns -1; errnum 0 = no strerror */
+int err_prefix(const char *fmt, ...) PRINTF(1, 2);            /* prepends "<ctx>: ", returns -1 */
+const char *err_msg(void);
+void err_clear(void);
+
+/* ---- memory ---- */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t sz);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
+
+/* An arena: many small allocations freed at once (used for parsed config). */
+struct arena {
+	struct arena_chunk *head;
+};
+void *arena_alloc(struct arena *a, size_t n);   /* zeroed, aborts on OOM */
+char *arena_strdup(struct arena *a, const char *s);
+void arena_free(struct arena *a);
+
+/* ---- files ---- */
+/* Reads a whole file (at most max bytes); NUL-terminates. -1 + err on failure. */
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
+/* Writes data to dirfd/path atomically (temp file + fsync-free rename). */
+int write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode);
+/* Opens, writes and closes; for /proc and /sys knobs. */
+int write_file(const char *path, const char *data, size_t len);
+int mkdir_p(const char *path, mode_t mode);
+/* Writes all of buf, retrying on EINTR and short writes. */
+ssize_t write_all(int fd, const void *buf, size_t len);
+ssize_t read_all(int fd, void *buf, size_t len);
+
+/* ---- strings ---- */
+bool str_has_prefix(const char *s, const char *prefix);
+size_t strv_len(char *const *v);
+
+/* ---- time ---- */
+/* RFC 3339 with nanoseconds in UTC, as runc writes "created": buf >= 40. */
+void format_time_rfc3339(char *buf, size_t n, bool with_nanos);
+
+/* ---- processes ---- */
+/* Field 22 of /proc/PID/stat; 0 when the process is gone. */
+unsigned long long proc_start_time(pid_t pid);
+/* Process state letter from /proc/PID/stat ('Z' zombie...), 0 when gone. */
+char proc_state(pid_t pid);
