@@ -12,11 +12,14 @@ struct cgroup_driver;
 
 struct cgroup {
 	const struct cgroup_driver *drv;
-	char *path; /* the container's cgroup path, e.g. "/corun/ID" */
+	char *path; /* as configured (relative paths are under corun's own cgroup) */
+	void *priv; /* the driver's */
 };
 
 struct cgroup_driver {
 	const char *name;
+	/* Discovers the host's hierarchies for cg->path (fills cg->priv). */
+	int (*init)(struct cgroup *cg);
 	/* Creates the cgroup, applies resources and moves pid into it. */
 	int (*apply)(struct cgroup *cg, const struct spec *s, pid_t pid);
 	/* Signals every process in the cgroup. */
@@ -27,11 +30,14 @@ struct cgroup_driver {
 	int (*destroy)(struct cgroup *cg);
 	/* Mounts what a "cgroup" mount in config shows at dest_fd inside the rootfs. */
 	int (*mount)(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns);
+	void (*fini)(struct cgroup *cg);
 };
 
+extern const struct cgroup_driver cgroup_v1_driver;
+
 /* Picks the driver for this host and computes the path: linux.cgroupsPath
- * when set (relative paths are taken under the runtime's own cgroup, as
- * runc does), else "/corun/ID". */
+ * when set, else the container id; a relative path is taken under corun's
+ * own cgroup in each hierarchy, as runc does. */
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, bool systemd);
 void cgroup_fini(struct cgroup *cg);
 

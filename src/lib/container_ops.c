@@ -249,7 +249,7 @@ int container_state_json(const struct global_opts *g, const char *id, char **out
 	struct cstate st = {0};
 	if (state_read(fd, &st) < 0)
 		return -1;
-	*out = state_to_json(&st, state_status(fd, &st));
+	*out = state_to_json(&st, state_status(fd, &st), true);
 	state_free(&st);
 	return 0;
 }

@@ -57,7 +57,7 @@ enum status state_status(int dirfd, const struct cstate *st);
 
 /* The JSON `corun state` prints (runc's field order and indentation:
  * ociVersion, id, pid, status, bundle, rootfs, created, owner[, annotations]). */
-char *state_to_json(const struct cstate *st, enum status status);
+char *state_to_json(const struct cstate *st, enum status status, bool pretty);
 /* The runtime-spec state given to hooks on stdin (compact JSON). */
 char *state_hook_json(const struct cstate *st, enum status status, pid_t pid);
 
