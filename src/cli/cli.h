@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The command line: runc 1.1's flags and words over the library. Flags are
- * parsed as Go's flag package (which runc uses) does: "-f" and "--f" alike,
- * "--f value" or "--f=value", bools as "--f" or "--f=false", and parsing
- * stops at the first argument that is not a flag (or after "--"). */
+/* The command line: runc 1.1's flags and words over the library.
+ *
+ * Flags follow the rules of the Go flag package runc's CLI is built on:
+ * "-name" and "--name" alike, "--name value" or "--name=value", booleans as
+ * "--name" or "--name=false", and parsing stops at the first argument that
+ * is not a flag, or after "--". Subcommands also accept their own flags
+ * after the positional arguments, moved to the front the way runc's CLI
+ * library does it (see opts_reorder). */
 #pragma once
 
 #include <stdbool.h>
@@ -14,30 +18,49 @@ enum opt_kind { OPT_BOOL, OPT_STRING, OPT_UINT };
 
 struct opt {
 	const char *name;  /* long name */
-	const char *alias; /* one-letter name or NULL */
+	const char *alias; /* short name or NULL */
 	enum opt_kind kind;
-	void *dest;        /* bool *, const char **, unsigned * */
+	void *dest; /* bool *, const char ** or unsigned * */
 	const char *help;
 };
 
 struct command {
 	const char *name;
-	const char *args;    /* "<container-id>" ... for the usage line */
-	const char *summary;
+	const char *args;	/* what follows the options on the usage line */
+	const char *summary;	/* one line, also listed by `corun help` */
+	const char *desc;	/* longer explanation; may be NULL */
 	int min_args, max_args; /* positional arguments; max -1 = any */
-	const struct opt *opts; /* terminated by {0} */
+	const struct opt *opts; /* terminated by {0}; may be NULL */
 };
 
-/* Parses flags from argv[0..argc); *npos gets the index of the first
- * positional argument. Returns 0, 1 when --help was asked, -1 + err. */
-int opts_parse(const struct opt *opts, int argc, char **argv, int *npos);
-void print_usage(FILE *f, const struct command *c);
-/* Parses flags and checks the argument count; prints help and returns 1
- * for --help, -1 + err on misuse. */
-int command_args(const struct command *c, int argc, char **argv, int *npos);
+/* Moves the flags defined in opts (and their values) in front of the other
+ * arguments, in place, as runc's CLI does before parsing a subcommand. */
+void opts_reorder(const struct opt *opts, int argc, char **argv);
 
-/* "KILL", "SIGKILL", "kill", "9" -> 9; -1 + err when unknown. */
-int parse_signal(const char *s);
+/* Parses flags from argv[0..argc) with Go flag semantics; *npos gets the
+ * index of the first positional argument. When help is not NULL, -h and
+ * --help are accepted and set *help. Returns 0, or -1 + err naming the flag
+ * ("flag provided but not defined: -bogus"). */
+int opts_parse(const struct opt *opts, int argc, char **argv, bool *help, int *npos);
+
+/* strconv.ParseBool's spellings: 1 t T TRUE true True and the false ones. */
+int parse_bool(const char *s, bool *out);
+
+/* The help text of a command, runc's layout (NAME, USAGE, ...). */
+void print_usage(FILE *f, const struct command *c);
+
+/* Reorders and parses a subcommand's flags, handles --help and checks the
+ * number of positional arguments. Returns 0 to go on, 1 when help was
+ * printed (exit 0), -1 + err on misuse, after printing the usage to stdout
+ * as runc does. Permutes argv. */
+int command_parse(const struct command *c, int argc, char **argv, int *npos);
+
+/* A signal by name ("KILL", "SIGKILL", "kill") or number ("9"). Numbers are
+ * passed through unchecked, as runc does; the kernel judges them. */
+int parse_signal(const char *s, int *sig);
+
+/* Reports err_msg() as the command's error and returns the exit status 1. */
+int fail(void);
 
 int cmd_create(const struct global_opts *g, int argc, char **argv);
 int cmd_start(const struct global_opts *g, int argc, char **argv);
@@ -48,17 +71,29 @@ int cmd_kill(const struct global_opts *g, int argc, char **argv);
 int cmd_delete(const struct global_opts *g, int argc, char **argv);
 int cmd_spec(const struct global_opts *g, int argc, char **argv);
 
-/* Flags shared by create and run; run adds its own. */
-#define CREATE_OPTS(o)                                                                             \
-	{"bundle", "b", OPT_STRING, &(o).bundle, "path to the bundle (default: current directory)"}, \
-	{"console-socket", NULL, OPT_STRING, &(o).console_socket,                                  \
-	 "unix socket that receives the pty master"},                                              \
-	{"pid-file", NULL, OPT_STRING, &(o).pid_file, "file to write the init pid to"},            \
-	{"no-pivot", NULL, OPT_BOOL, &(o).no_pivot, "use MS_MOVE + chroot instead of pivot_root"},  \
-	{"no-new-keyring", NULL, OPT_BOOL, &(o).no_new_keyring,                                   \
-	 "do not create a new session keyring"},                                                    \
-	{"preserve-fds", NULL, OPT_UINT, &(o).preserve_fds,                                        \
-	 "pass N extra fds (3 .. 3+N-1) to the container"}
+/* Flags shared by create and run. */
+/* clang-format off */
+#define CREATE_OPTS(o)									\
+	{"bundle", "b", OPT_STRING, &(o).bundle,					\
+	 "the bundle directory (config.json and the rootfs); default: the current "	\
+	 "directory"},									\
+	{"console-socket", NULL, OPT_STRING, &(o).console_socket,			\
+	 "AF_UNIX socket that is sent the master end of the container's terminal"},	\
+	{"pid-file", NULL, OPT_STRING, &(o).pid_file,					\
+	 "write the pid of the container's init to this file"},				\
+	{"no-pivot", NULL, OPT_BOOL, &(o).no_pivot,					\
+	 "move the rootfs onto / and chroot instead of pivot_root (for a rootfs on "	\
+	 "a ramdisk)"},									\
+	{"no-new-keyring", NULL, OPT_BOOL, &(o).no_new_keyring,			\
+	 "keep the caller's session keyring instead of creating a new one"},		\
+	{"preserve-fds", NULL, OPT_UINT, &(o).preserve_fds,				\
+	 "hand N more file descriptors (from fd 3, after $LISTEN_FDS ones) to the "	\
+	 "container (default: 0)"}
+/* clang-format on */
 
-/* Exit status for a command that failed: reports err_msg() and returns 1. */
-int fail(void);
+/* What create and run print under DESCRIPTION. */
+#define CREATE_DESC                                                                                \
+	"Sets up a container from a bundle: a directory holding the configuration file\n"          \
+	"   \"config.json\" and the root filesystem it names. The process to run is the\n"         \
+	"   configuration's process.args; edit it to change what the container runs\n"             \
+	"   (\"corun spec --help\" explains how to get a starting configuration)."

@@ -1,52 +1,76 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* corun: global options, then one subcommand. */
+#include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "config.h"
 #include "exe_protect.h"
 #include "log.h"
 
+typedef int (*command_fn)(const struct global_opts *, int, char **);
+
+/* Every runc command; fn NULL = not implemented yet (adding one is filling
+ * in its function). protect: the command enters a container, so corun runs
+ * from a read-only image of itself first (exe_protect.h). */
 static const struct {
 	const char *name;
-	int (*fn)(const struct global_opts *, int, char **);
+	command_fn fn;
+	bool protect;
 	const char *summary;
 } commands[] = {
-	{"create", cmd_create, "create a container"},
-	{"delete", cmd_delete, "delete any resources held by the container"},
-	{"kill", cmd_kill, "send a signal (default: SIGTERM) to the container's init process"},
-	{"list", cmd_list, "list containers started by corun with the given root"},
-	{"run", cmd_run, "create and run a container"},
-	{"spec", cmd_spec, "create a new specification file"},
-	{"start", cmd_start, "execute the user-defined process in a created container"},
-	{"state", cmd_state, "output the state of a container"},
+    {"checkpoint", NULL, false, "checkpoint a running container"},
+    {"create", cmd_create, true, "create a container"},
+    {"delete", cmd_delete, false, "delete any resources held by the container"},
+    {"events", NULL, false, "display container events and statistics"},
+    {"exec", NULL, true, "run a new process inside the container"},
+    {"kill", cmd_kill, false, "send a signal (default: SIGTERM) to the container's init"},
+    {"list", cmd_list, false, "list the containers under the given root"},
+    {"pause", NULL, false, "suspend all processes of the container"},
+    {"ps", NULL, false, "show the processes running in the container"},
+    {"restore", NULL, true, "restore a container from a checkpoint"},
+    {"resume", NULL, false, "resume the processes of a paused container"},
+    {"run", cmd_run, true, "create and start a container"},
+    {"spec", cmd_spec, false, "write a default configuration file"},
+    {"start", cmd_start, false, "run the user process of a created container"},
+    {"state", cmd_state, false, "print the state of a container"},
+    {"update", NULL, false, "change the resource limits of a container"},
+    {"features", NULL, false, "show the features this runtime supports"},
 };
 
-/* runc commands that arrive with later work */
-static const char *const later[] = {"checkpoint", "events", "exec", "features", "pause",
-				    "ps", "restore", "resume", "update"};
-
-static char **main_argv;
-
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f, "corun - an OCI container runtime\n\n"
-		   "USAGE:\n   corun [global options] command [command options] [arguments...]\n\n"
-		   "COMMANDS:\n");
+	printf("NAME:\n   corun - an OCI container runtime\n\n"
+	       "corun runs containers packaged as OCI bundles: a directory holding the\n"
+	       "configuration \"config.json\" and a root filesystem. It follows the OCI runtime\n"
+	       "specification and accepts runc's command line.\n\n"
+	       "To run a container from the bundle in the current directory:\n\n"
+	       "    # corun run [ -b bundle ] <container-id>\n\n"
+	       "The id names the container on this host and must be unique.\n\n"
+	       "USAGE:\n   corun [global options] command [command options] [arguments...]\n\n"
+	       "VERSION:\n   %s\n\nCOMMANDS:\n",
+	       CORUN_VERSION);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nGLOBAL OPTIONS:\n"
-		   "   --debug             enable debug logging\n"
-		   "   --log value         log file (default: stderr)\n"
-		   "   --log-format value  log format: text (default) or json\n"
-		   "   --root value        state directory (default: \"/run/corun\")\n"
-		   "   --criu value        path to criu (unused)\n"
-		   "   --systemd-cgroup    use systemd for cgroups (cgroupsPath \"slice:prefix:name\")\n"
-		   "   --rootless value    ignore cgroup permission errors: true, false or auto\n"
-		   "   --help, -h          show help\n"
-		   "   --version, -v       print the version\n");
+		if (commands[i].fn)
+			printf("   %-10s  %s\n", commands[i].name, commands[i].summary);
+	printf("   help, h     show the commands, or the help of one command\n\n"
+	       "GLOBAL OPTIONS:\n"
+	       "   --debug             log debug messages too\n"
+	       "   --log value         write log messages to this file (default: stderr)\n"
+	       "   --log-format value  log format: text or json (default: \"text\")\n"
+	       "   --root value        directory for the containers' state, best on tmpfs "
+	       "(default: \"/run/corun\")\n"
+	       "   --criu value        criu binary for checkpoint/restore (default: \"criu\")\n"
+	       "   --systemd-cgroup    cgroupsPath is \"slice:prefix:name\", managed through "
+	       "systemd\n"
+	       "   --rootless value    ignore cgroup permission errors: true, false or auto "
+	       "(default: \"auto\")\n"
+	       "   --help, -h          show help\n"
+	       "   --version, -v       print the version\n");
 }
 
 static void version(void)
@@ -56,70 +80,133 @@ static void version(void)
 	       CORUN_COMMIT, CORUN_SPEC_VERSION, v->major, v->minor, v->micro);
 }
 
-static int dispatch(const struct global_opts *g, int argc, char **argv)
+/* runc's rule for the default root: $XDG_RUNTIME_DIR/<name> for a user
+ * other than root, including "root" in a user namespace whose $USER says
+ * otherwise; /run/<name> for the real root. */
+static bool use_xdg_root(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (!xdg || !*xdg)
+		return false;
+	if (geteuid() != 0)
+		return true;
+	_cleanup_free_ char *map = NULL;
+	size_t len;
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", 4096, &map, &len) < 0)
+		return false;
+	unsigned long a, b, c;
+	if (sscanf(map, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL)
+		return false; /* the initial user namespace */
+	const char *user = getenv("USER");
+	return !user || strcmp(user, "root") != 0;
+}
+
+/* Any usage error of the global options: runc prints the help too. */
+static int usage_error(void)
+{
+	printf("Incorrect Usage. %s\n\n", err_msg());
+	usage();
+	return fail();
+}
+
+static int check_globals(struct global_opts *g, const char *log_format)
+{
+	if (!*log_format || !strcmp(log_format, "text"))
+		g->log_json = false;
+	else if (!strcmp(log_format, "json"))
+		g->log_json = true;
+	else
+		return err_set(0, "invalid log-format: %s", log_format);
+	bool b;
+	if (!strcmp(g->rootless, "auto"))
+		return 0;
+	if (parse_bool(g->rootless, &b) < 0)
+		return err_set(0, "invalid --rootless value \"%s\": want true, false or auto",
+			       g->rootless);
+	g->rootless = b ? "true" : "false";
+	return 0;
+}
+
+static bool is_help(const char *s)
+{
+	return !strcmp(s, "help") || !strcmp(s, "h");
+}
+
+static int dispatch(const struct global_opts *g, int argc, char **argv, char **main_argv)
 {
 	const char *name = argv[0];
-	if (!strcmp(name, "help") || !strcmp(name, "h")) {
-		usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (strcmp(commands[i].name, name) != 0)
-			continue;
-		/* only the commands that enter a container pay for this */
-		if ((!strcmp(name, "create") || !strcmp(name, "run")) &&
-		    exe_protect_ensure(main_argv) < 0)
-			return fail();
-		return commands[i].fn(g, argc - 1, argv + 1);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
-		if (!strcmp(later[i], name)) {
-			err_set(0, "\"%s\" is not implemented yet", name);
-			return fail();
+	bool want_help = is_help(name);
+	if (want_help) {
+		if (argc < 2 || is_help(argv[1])) {
+			usage();
+			return 0;
 		}
-	err_set(0, "No help topic for '%s'", name);
-	return fail();
+		name = argv[1];
+	}
+	size_t i = 0;
+	while (i < ARRAY_SIZE(commands) && strcmp(commands[i].name, name))
+		i++;
+	if (i == ARRAY_SIZE(commands)) {
+		/* runc (its CLI library) exits 3 for an unknown command */
+		err_set(0, "No help topic for '%s'", name);
+		fail();
+		return 3;
+	}
+	if (!commands[i].fn) {
+		err_set(0, "corun: \"%s\" is not implemented yet", name);
+		return fail();
+	}
+	if (want_help) {
+		char *h[] = {"--help", NULL};
+		return commands[i].fn(g, 1, h);
+	}
+	if (commands[i].protect && exe_protect_ensure(main_argv) < 0)
+		return fail();
+	return commands[i].fn(g, argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)
 {
-	main_argv = argv;
-	struct global_opts g = {.root = "/run/corun", .rootless = "auto", .criu = "criu"};
+	bool xdg = use_xdg_root();
+	_cleanup_free_ char *xdg_root =
+	    xdg ? xasprintf("%s/corun", getenv("XDG_RUNTIME_DIR")) : NULL;
+	struct global_opts g = {
+	    .root = xdg ? xdg_root : "/run/corun", .rootless = "auto", .criu = "criu"};
 	const char *log_format = "text";
-	bool show_version = false;
+	bool show_version = false, show_help = false;
 	const struct opt opts[] = {
-		{"root", NULL, OPT_STRING, &g.root, ""},
-		{"log", NULL, OPT_STRING, &g.log, ""},
-		{"log-format", NULL, OPT_STRING, &log_format, ""},
-		{"debug", NULL, OPT_BOOL, &g.debug, ""},
-		{"systemd-cgroup", NULL, OPT_BOOL, &g.systemd_cgroup, ""},
-		{"rootless", NULL, OPT_STRING, &g.rootless, ""},
-		{"criu", NULL, OPT_STRING, &g.criu, ""},
-		{"version", "v", OPT_BOOL, &show_version, ""},
-		{0},
+	    {"debug", NULL, OPT_BOOL, &g.debug, ""},
+	    {"log", NULL, OPT_STRING, &g.log, ""},
+	    {"log-format", NULL, OPT_STRING, &log_format, ""},
+	    {"root", NULL, OPT_STRING, &g.root, ""},
+	    {"criu", NULL, OPT_STRING, &g.criu, ""},
+	    {"systemd-cgroup", NULL, OPT_BOOL, &g.systemd_cgroup, ""},
+	    {"rootless", NULL, OPT_STRING, &g.rootless, ""},
+	    {"version", "v", OPT_BOOL, &show_version, ""},
+	    {0},
 	};
 	int pos;
-	int r = opts_parse(opts, argc - 1, argv + 1, &pos);
-	if (r == 1 || (r == 0 && !show_version && pos == argc - 1)) {
-		usage(stdout);
+	if (opts_parse(opts, argc - 1, argv + 1, &show_help, &pos) < 0)
+		return usage_error();
+	pos++; /* index into argv of the command */
+	if (show_help || (!show_version && pos == argc)) {
+		usage();
 		return 0;
 	}
-	if (r < 0)
-		return fail();
 	if (show_version) {
 		version();
 		return 0;
 	}
-	g.log_json = strcmp(log_format, "json") == 0;
-	if (!g.log_json && strcmp(log_format, "text") != 0) {
-		err_set(0, "invalid log-format: %s", log_format);
+	if (check_globals(&g, log_format) < 0 || log_init(g.log, g.log_json, g.debug) < 0)
 		return fail();
+	/* runc keeps its XDG root private and, as XDG asks, sticky */
+	if (xdg && g.root == xdg_root) {
+		if (mkdir_p(g.root, 0700) < 0)
+			return fail();
+		if (chmod(g.root, 01700) < 0) {
+			err_set(errno, "chmod %s", g.root);
+			return fail();
+		}
 	}
-	if (strcmp(g.rootless, "auto") && strcmp(g.rootless, "true") && strcmp(g.rootless, "false")) {
-		err_set(0, "invalid --rootless value: %s", g.rootless);
-		return fail();
-	}
-	if (log_init(g.log, g.log_json, g.debug) < 0)
-		return fail();
-	return dispatch(&g, argc - 1 - pos, argv + 1 + pos);
+	return dispatch(&g, argc - pos, argv + pos, argv);
 }

@@ -6,17 +6,23 @@
 
 int cmd_state(const struct global_opts *g, int argc, char **argv)
 {
-	const struct opt opts[] = {{0}};
-	const struct command c = {"state", "<container-id>", "output the state of a container", 1,
-				  1, opts};
-	int pos, r = command_args(&c, argc, argv, &pos);
+	const struct command c = {
+	    .name = "state",
+	    .args = "<container-id>",
+	    .summary = "print the state of a container",
+	    .desc = "Prints the state of the container <container-id> as JSON: its id, status,\n"
+		    "   init pid, bundle, creation time and annotations.",
+	    .min_args = 1,
+	    .max_args = 1,
+	    .opts = NULL,
+	};
+	int pos, r = command_parse(&c, argc, argv, &pos);
 	if (r != 0)
 		return r < 0 ? fail() : 0;
-	char *json;
+	_cleanup_free_ char *json = NULL;
 	if (container_state_json(g, argv[pos], &json) < 0)
 		return fail();
 	/* runc prints the document without a trailing newline */
 	fputs(json, stdout);
-	free(json);
 	return 0;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* Capability names and the raw capset/prctl calls that apply a process's
+ * capability sets (no libcap). */
 #include "caps.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,24 +14,59 @@
 
 #include "log.h"
 
+#define CAP(n) [n] = #n
 static const char *const cap_names[] = {
-	"CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
-	"CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
+    CAP(CAP_CHOWN),
+    CAP(CAP_DAC_OVERRIDE),
+    CAP(CAP_DAC_READ_SEARCH),
+    CAP(CAP_FOWNER),
+    CAP(CAP_FSETID),
+    CAP(CAP_KILL),
+    CAP(CAP_SETGID),
+    CAP(CAP_SETUID),
+    CAP(CAP_SETPCAP),
+    CAP(CAP_LINUX_IMMUTABLE),
+    CAP(CAP_NET_BIND_SERVICE),
+    CAP(CAP_NET_BROADCAST),
+    CAP(CAP_NET_ADMIN),
+    CAP(CAP_NET_RAW),
+    CAP(CAP_IPC_LOCK),
+    CAP(CAP_IPC_OWNER),
+    CAP(CAP_SYS_MODULE),
+    CAP(CAP_SYS_RAWIO),
+    CAP(CAP_SYS_CHROOT),
+    CAP(CAP_SYS_PTRACE),
+    CAP(CAP_SYS_PACCT),
+    CAP(CAP_SYS_ADMIN),
+    CAP(CAP_SYS_BOOT),
+    CAP(CAP_SYS_NICE),
+    CAP(CAP_SYS_RESOURCE),
+    CAP(CAP_SYS_TIME),
+    CAP(CAP_SYS_TTY_CONFIG),
+    CAP(CAP_MKNOD),
+    CAP(CAP_LEASE),
+    CAP(CAP_AUDIT_WRITE),
+    CAP(CAP_AUDIT_CONTROL),
+    CAP(CAP_SETFCAP),
+    CAP(CAP_MAC_OVERRIDE),
+    CAP(CAP_MAC_ADMIN),
+    CAP(CAP_SYSLOG),
+    CAP(CAP_WAKE_ALARM),
+    CAP(CAP_BLOCK_SUSPEND),
+    CAP(CAP_AUDIT_READ),
+    CAP(CAP_PERFMON),
+    CAP(CAP_BPF),
+    CAP(CAP_CHECKPOINT_RESTORE),
 };
+#undef CAP
+
+_Static_assert(ARRAY_SIZE(cap_names) == CAP_CHECKPOINT_RESTORE + 1, "capability table has gaps");
 
 int cap_from_name(const char *name)
 {
+	/* exact match: runc does not accept "cap_chown" either */
 	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
-		if (strcasecmp(cap_names[i], name) == 0)
+		if (strcmp(cap_names[i], name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -43,13 +81,22 @@ int cap_last_cap(void)
 	static int last = -1;
 	if (last >= 0)
 		return last;
-	char *text = NULL;
-	if (read_file_at(-100 /* AT_FDCWD */, "/proc/sys/kernel/cap_last_cap", 64, &text, NULL) == 0)
+	_cleanup_free_ char *text = NULL;
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &text, NULL) == 0)
 		last = atoi(text);
-	free(text);
+	/* no /proc (yet): trust the headers we were built with */
 	if (last <= 0)
 		last = CAP_LAST_CAP;
+	if (last > 63)
+		last = 63;
 	return last;
+}
+
+/* The capabilities the running kernel knows; the config's others are ignored. */
+static uint64_t known_caps(void)
+{
+	int last = cap_last_cap();
+	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 }
 
 int caps_drop_bounding(const struct spec_caps *c)
@@ -65,29 +112,46 @@ int caps_drop_bounding(const struct spec_caps *c)
 	return 0;
 }
 
-int caps_apply(const struct spec_caps *c)
+static int set_ambient(uint64_t ambient, uint64_t allowed)
 {
-	uint64_t known = cap_last_cap() >= 63 ? ~0ULL : (1ULL << (cap_last_cap() + 1)) - 1;
-	uint64_t eff = c->effective & known, prm = c->permitted & known,
-		 inh = c->inheritable & known;
-	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct data[2] = {
-		{(uint32_t)eff, (uint32_t)prm, (uint32_t)inh},
-		{(uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32)},
-	};
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return err_set(errno, "set capabilities");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return err_set(errno, "clear ambient capabilities");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
+		if (errno == EINVAL)
+			return 0; /* kernel without ambient capabilities */
+		return err_set(errno, "clear the ambient capabilities");
+	}
 	for (int cap = 0; cap <= cap_last_cap(); cap++) {
-		if (!(c->ambient & (1ULL << cap)))
+		uint64_t bit = 1ULL << cap;
+		if (!(ambient & bit))
 			continue;
-		/* the kernel wants an ambient cap in permitted and inheritable;
-		 * runc's default config lists ambient caps without inheritable,
-		 * so a refusal is a warning, as in runc */
+		/* The kernel only raises an ambient cap that is permitted and
+		 * inheritable. runc's default config lists ambient caps with an
+		 * empty inheritable set and runc silently runs anyway: do the same,
+		 * noting it in the debug log only so default runs stay quiet. */
+		if (!(allowed & bit)) {
+			log_debug("ambient capability %s skipped: not in the permitted and "
+				  "inheritable sets",
+				  cap_name(cap));
+			continue;
+		}
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			log_debug("cannot raise ambient capability %s: %s", cap_name(cap),
-				  strerror(errno));
+			return err_set(errno, "raise ambient capability %s", cap_name(cap));
 	}
 	return 0;
+}
+
+int caps_apply(const struct spec_caps *c)
+{
+	uint64_t known = known_caps();
+	uint64_t eff = c->effective & known, prm = c->permitted & known;
+	uint64_t inh = c->inheritable & known;
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {
+	    {(uint32_t)eff, (uint32_t)prm, (uint32_t)inh},
+	    {(uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32)},
+	};
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return err_set(
+		    errno, "set capabilities (effective %#llx, permitted %#llx, inheritable %#llx)",
+		    (unsigned long long)eff, (unsigned long long)prm, (unsigned long long)inh);
+	return set_ambient(c->ambient & known, prm & inh);
 }

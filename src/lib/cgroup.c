@@ -1,24 +1,67 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Driver selection and the cgroup path; the drivers live in cgroup_*.c. */
+/* Driver selection, the cgroup path, and helpers every driver needs:
+ * cgroup.procs, removal of a cgroup directory, the device rule list. */
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <linux/magic.h>
 
-static int validate_path(const char *p)
+/* Shared with the drivers and the unit test; to be declared in cgroup.h. */
+int cgroup_path_clean(const char *in, char **out);
+int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);
+int cgroup_kill_procs(const char *dir, int sig);
+int cgroup_remove(const char *dir, const char *stop);
+char **cgroup_device_writes(const struct spec_devrule *rules, size_t n);
+
+/* Validates a configured cgroup path and gives its canonical form: no
+ * empty or "." components, no trailing slash; ".." is refused so the path
+ * cannot climb out of the hierarchy (or out of our own cgroup). */
+int cgroup_path_clean(const char *in, char **out)
 {
-	if (strlen(p) > 4096)
-		return err_set(0, "linux.cgroupsPath: too long");
-	for (const char *s = p; *s;) {
+	size_t len = strlen(in);
+	if (len == 0)
+		return err_set(0, "cgroupsPath: empty");
+	if (len >= PATH_MAX)
+		return err_set(0, "cgroupsPath: longer than %d bytes", PATH_MAX - 1);
+	_cleanup_free_ char *buf = xmalloc(len + 2);
+	size_t o = 0;
+	if (in[0] == '/')
+		buf[o++] = '/';
+	for (const char *s = in; *s;) {
 		while (*s == '/')
 			s++;
 		size_t n = strcspn(s, "/");
-		if ((n == 2 && s[0] == '.' && s[1] == '.') || (n == 1 && s[0] == '.'))
-			return err_set(0, "linux.cgroupsPath \"%s\": must not contain . or ..", p);
+		if (n == 0 || (n == 1 && s[0] == '.')) {
+			s += n;
+			continue;
+		}
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return err_set(0, "cgroupsPath \"%s\": \"..\" is not allowed", in);
+		if (n > NAME_MAX)
+			return err_set(0, "cgroupsPath \"%s\": a component is longer than %d bytes",
+				       in, NAME_MAX);
+		for (size_t i = 0; i < n; i++)
+			/* /proc/PID/cgroup is line based: keep names on one line */
+			if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+				return err_set(0, "cgroupsPath \"%s\": control character", in);
+		if (o && buf[o - 1] != '/')
+			buf[o++] = '/';
+		memcpy(buf + o, s, n);
+		o += n;
 		s += n;
 	}
+	buf[o] = '\0';
+	if (o == 0 || (o == 1 && buf[0] == '/'))
+		return err_set(0, "cgroupsPath \"%s\": names no cgroup below the root", in);
+	*out = take_ptr(&buf);
 	return 0;
 }
 
@@ -26,9 +69,11 @@ int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, boo
 {
 	memset(cg, 0, sizeof(*cg));
 	if (systemd)
-		return err_set(0, "--systemd-cgroup: not supported yet");
+		return err_set(0, "--systemd-cgroup is not supported yet");
+	/* without a configured path, runc uses the id under its own cgroup */
 	const char *p = cgroups_path && *cgroups_path ? cgroups_path : id;
-	if (validate_path(p) < 0)
+	_cleanup_free_ char *clean = NULL;
+	if (cgroup_path_clean(p, &clean) < 0)
 		return -1;
 	struct statfs fs;
 	if (statfs("/sys/fs/cgroup", &fs) < 0)
@@ -36,7 +81,7 @@ int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, boo
 	if (fs.f_type == CGROUP2_SUPER_MAGIC)
 		return err_set(0, "cgroup v2 (unified) hosts are not supported yet");
 	cg->drv = &cgroup_v1_driver;
-	cg->path = xstrdup(p);
+	cg->path = take_ptr(&clean);
 	if (cg->drv->init(cg) < 0) {
 		cgroup_fini(cg);
 		return -1;
@@ -50,4 +95,227 @@ void cgroup_fini(struct cgroup *cg)
 		cg->drv->fini(cg);
 	free(cg->path);
 	memset(cg, 0, sizeof(*cg));
+}
+
+/* Pids in DIR/cgroup.procs; a cgroup that does not exist has none. */
+int cgroup_procs_read(const char *dir, pid_t **out, size_t *n)
+{
+	_cleanup_free_ char *p = xasprintf("%s/cgroup.procs", dir);
+	_cleanup_fclose_ FILE *f = fopen(p, "re");
+	_cleanup_free_ pid_t *v = NULL;
+	size_t cap = 0, cnt = 0;
+	int pid;
+	*out = NULL;
+	*n = 0;
+	if (!f)
+		return errno == ENOENT ? 0 : err_set(errno, "open %s", p);
+	while (fscanf(f, "%d", &pid) == 1) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[cnt++] = pid;
+	}
+	if (ferror(f))
+		return err_set(errno, "read %s", p);
+	*out = take_ptr(&v);
+	*n = cnt;
+	return 0;
+}
+
+static bool pid_in(const pid_t *v, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == pid)
+			return true;
+	return false;
+}
+
+/* Signals every process of the cgroup, going round again while new ones
+ * show up (a process may fork between the read and the kill). */
+int cgroup_kill_procs(const char *dir, int sig)
+{
+	_cleanup_free_ pid_t *done = NULL;
+	size_t n_done = 0;
+	for (int round = 0; round < 1000; round++) {
+		_cleanup_free_ pid_t *v = NULL;
+		size_t n, fresh = 0;
+		if (cgroup_procs_read(dir, &v, &n) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			if (pid_in(done, n_done, v[i]))
+				continue;
+			if (kill(v[i], sig) < 0 && errno != ESRCH)
+				return err_set(errno, "kill %d", (int)v[i]);
+			done = xrealloc(done, (n_done + 1) * sizeof(*done));
+			done[n_done++] = v[i];
+			fresh++;
+		}
+		if (!fresh)
+			return 0;
+	}
+	return err_set(0, "kill the processes of %s: they keep forking", dir);
+}
+
+/* Removes the cgroup NAME in PARENT_FD with its child cgroups (which a
+ * container may have made); depth-limited, the tree is the container's. */
+static int rmdir_tree(int parent_fd, const char *name, int depth)
+{
+	if (depth > 64)
+		return errno = ELOOP, -1;
+	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	int rc = 0;
+	for (struct dirent *e; rc == 0 && (e = readdir(d));)
+		if (e->d_type == DT_DIR && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			rc = rmdir_tree(dirfd(d), e->d_name, depth + 1);
+	int saved = errno;
+	closedir(d);
+	if (rc < 0)
+		return errno = saved, -1;
+	return unlinkat(parent_fd, name, AT_REMOVEDIR);
+}
+
+/* Removes DIR, retrying while it is busy (processes just killed take a
+ * moment to leave), then its parents while they are empty, up to but not
+ * including STOP. A DIR that does not exist is not an error. */
+int cgroup_remove(const char *dir, const char *stop)
+{
+	_cleanup_free_ char *p = xstrdup(dir);
+	char *slash = strrchr(p, '/');
+	if (!slash || slash == p)
+		return err_set(0, "remove cgroup %s: not below a hierarchy", dir);
+	*slash = '\0';
+	_cleanup_close_ int parent = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		return errno == ENOENT ? 0 : err_set(errno, "open %s", p);
+	for (int tries = 0; rmdir_tree(parent, slash + 1, 0) < 0; tries++) {
+		if (errno == ENOENT)
+			break;
+		if (errno != EBUSY || tries == 100)
+			return err_set(errno, "remove cgroup %s", dir);
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+	/* parents: best effort, the first busy or foreign one ends the walk */
+	size_t keep = strlen(stop);
+	while (strlen(p) > keep && str_has_prefix(p, stop) && p[keep] == '/' && rmdir(p) == 0)
+		*strrchr(p, '/') = '\0';
+	return 0;
+}
+
+/* ---- device rules ----
+ * The devices controller keeps a default (allow or deny all) and a list of
+ * exceptions. We replay the rules the way the kernel would apply them one
+ * by one, then write the outcome in one go, sorted as runc does, so
+ * devices.list reads the same as under runc. */
+
+struct dev_ex {
+	char type;
+	int64_t major, minor;
+	unsigned acc; /* 1 r, 2 w, 4 m */
+};
+
+struct dev_state {
+	bool allow; /* the default */
+	struct dev_ex *ex;
+	size_t n;
+};
+
+/* What runc always allows on top of the config's rules: mknod of
+ * anything, the standard character devices, the pty master and slaves,
+ * and /dev/net/tun. */
+static const struct spec_devrule default_rules[] = {
+    {true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},	   {true, 'c', 1, 3, "rwm"},
+    {true, 'c', 1, 8, "rwm"}, {true, 'c', 1, 7, "rwm"},	   {true, 'c', 5, 0, "rwm"},
+    {true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 9, "rwm"},	   {true, 'c', 136, -1, "rwm"},
+    {true, 'c', 5, 2, "rwm"}, {true, 'c', 10, 200, "rwm"},
+};
+
+static unsigned acc_bits(const char *a)
+{
+	unsigned b = 0;
+	for (; *a; a++)
+		b |= *a == 'r' ? 1 : *a == 'w' ? 2 : *a == 'm' ? 4 : 0;
+	return b ? b : 7; /* unset access means all */
+}
+
+static void dev_apply(struct dev_state *st, const struct spec_devrule *r)
+{
+	if (r->type == 'a' || r->type == 0) {
+		st->allow = r->allow;
+		st->n = 0;
+		return;
+	}
+	unsigned acc = acc_bits(r->access);
+	size_t i = 0;
+	while (i < st->n && !(st->ex[i].type == r->type && st->ex[i].major == r->major &&
+			      st->ex[i].minor == r->minor))
+		i++;
+	if (r->allow != st->allow) { /* an exception to the default: add */
+		if (i == st->n) {
+			st->ex = xrealloc(st->ex, (st->n + 1) * sizeof(*st->ex));
+			st->ex[st->n++] = (struct dev_ex){r->type, r->major, r->minor, 0};
+		}
+		st->ex[i].acc |= acc;
+	} else if (i < st->n && !(st->ex[i].acc &= ~acc)) { /* as the default: drop */
+		memmove(&st->ex[i], &st->ex[i + 1], (st->n - i - 1) * sizeof(*st->ex));
+		st->n--;
+	}
+}
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int dev_ex_cmp(const void *pa, const void *pb)
+{
+	const struct dev_ex *a = pa, *b = pb;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->major != b->major)
+		return cmp_i64(a->major, b->major);
+	return cmp_i64(a->minor, b->minor);
+}
+
+static char *dev_ex_format(const char *verb, const struct dev_ex *e)
+{
+	char maj[24] = "*", min[24] = "*", acc[4];
+	size_t n = 0;
+	if (e->major >= 0)
+		snprintf(maj, sizeof(maj), "%lld", (long long)e->major);
+	if (e->minor >= 0)
+		snprintf(min, sizeof(min), "%lld", (long long)e->minor);
+	for (unsigned bit = 0; bit < 3; bit++)
+		if (e->acc & (1u << bit))
+			acc[n++] = "rwm"[bit];
+	acc[n] = '\0';
+	return xasprintf("%s %c %s:%s %s", verb, e->type, maj, min, acc);
+}
+
+/* The writes that give a cgroup the config's rules plus runc's defaults,
+ * starting from deny-all: "deny a" or "allow a" first, then one
+ * "allow c 1:3 rwm" / "deny ..." per exception. NULL-terminated, malloc'd;
+ * "allow"/"deny" name the devices.allow/devices.deny file. */
+char **cgroup_device_writes(const struct spec_devrule *rules, size_t n)
+{
+	struct dev_state st = {0};
+	for (size_t i = 0; i < n; i++)
+		dev_apply(&st, &rules[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(default_rules); i++)
+		dev_apply(&st, &default_rules[i]);
+	if (st.n)
+		qsort(st.ex, st.n, sizeof(*st.ex), dev_ex_cmp);
+	char **v = xcalloc(st.n + 2, sizeof(*v));
+	v[0] = xstrdup(st.allow ? "allow a" : "deny a");
+	for (size_t i = 0; i < st.n; i++)
+		v[i + 1] = dev_ex_format(st.allow ? "deny" : "allow", &st.ex[i]);
+	free(st.ex);
+	return v;
 }

@@ -1,25 +1,33 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cgroup v1: one directory per hierarchy (and in the hybrid cgroup2 mount,
- * as runc 1.1 does), the devices controller, and the container's view. */
+/* cgroup v1: the container gets a directory in every mounted hierarchy
+ * (and, like runc 1.1, in the hybrid cgroup2 mount), the devices
+ * controller gets the device rules, and a "cgroup" mount shows the
+ * container's directories the way runc lays them out. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <linux/mount.h>
 
 #include "cgroup.h"
 #include "log.h"
+#include "mount_opts.h"
+#include "rootfs_util.h"
+
+/* From cgroup.c; to be declared in cgroup.h. */
+int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);
+int cgroup_kill_procs(const char *dir, int sig);
+int cgroup_remove(const char *dir, const char *stop);
+char **cgroup_device_writes(const struct spec_devrule *rules, size_t n);
 
 struct hier {
-	char *mnt;   /* mount point, e.g. /sys/fs/cgroup/cpu */
-	char *ctrl;  /* "cpu", "cpu,cpuacct", "name=systemd"; "" for cgroup2 */
-	char *dir;   /* the container's directory in it */
-	char *base;  /* where relative paths start: corun's own cgroup dir */
+	char *mnt;  /* mount point, e.g. /sys/fs/cgroup/cpu */
+	char *ctrl; /* "cpu", "cpu,cpuacct", "name=systemd"; "" for the cgroup2 mount */
+	char *base; /* where the path starts: the mount, or our own cgroup in it */
+	char *dir;  /* the container's directory */
 };
 
 struct v1 {
@@ -27,50 +35,107 @@ struct v1 {
 	size_t n;
 };
 
-/* Controllers of a cgroup v1 mount from its super options ("rw,cpu,cpuacct"). */
+/* Whether the comma-separated list holds name. */
+static bool list_has(const char *list, const char *name, size_t len)
+{
+	for (const char *t = list; *t; t += strcspn(t, ","), t += !!*t)
+		if (strcspn(t, ",") == len && !strncmp(t, name, len))
+			return true;
+	return false;
+}
+
+/* Whether the comma-separated lists a and b hold the same names (the
+ * order differs between mountinfo and /proc/PID/cgroup in principle). */
+static bool same_set(const char *a, const char *b)
+{
+	for (const char *s = a; *s; s += strcspn(s, ","), s += !!*s)
+		if (!list_has(b, s, strcspn(s, ",")))
+			return false;
+	for (const char *s = b; *s; s += strcspn(s, ","), s += !!*s)
+		if (!list_has(a, s, strcspn(s, ",")))
+			return false;
+	return true;
+}
+
+static bool has_ctrl(const struct hier *h, const char *name)
+{
+	return list_has(h->ctrl, name, strlen(name));
+}
+
+/* The controllers (and name=) of a v1 mount, from its super options. */
 static char *controllers(const char *opts)
 {
+	static const char *const not_ctrl[] = {
+	    "rw",	    "ro",  "noprefix", "xattr", "clone_children", "cpuset_v2_mode",
+	    "favordynmods", "none"};
 	char *out = xcalloc(1, strlen(opts) + 1);
-	_cleanup_free_ char *copy = xstrdup(opts);
-	char *save = NULL;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "rw") || !strcmp(t, "ro") || str_has_prefix(t, "release_agent") ||
-		    !strcmp(t, "clone_children") || !strcmp(t, "noprefix") || !strcmp(t, "xattr"))
+	for (const char *s = opts; *s; s += strcspn(s, ","), s += !!*s) {
+		size_t n = strcspn(s, ",");
+		bool skip = n > 14 && !strncmp(s, "release_agent=", 14);
+		for (size_t i = 0; i < ARRAY_SIZE(not_ctrl) && !skip; i++)
+			skip = strlen(not_ctrl[i]) == n && !strncmp(s, not_ctrl[i], n);
+		if (skip || n == 0)
 			continue;
 		if (*out)
 			strcat(out, ",");
-		strcat(out, t);
+		strncat(out, s, n);
 	}
 	return out;
 }
 
-/* Our own cgroup in the hierarchy whose controllers are ctrl. */
+/* Our own cgroup in the hierarchy with these controllers ("" = cgroup2). */
 static char *own_cgroup(const char *ctrl)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[4096];
-	while (f && fgets(line, sizeof(line), f)) {
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	while (f && getline(&line, &cap, f) > 0) {
 		line[strcspn(line, "\n")] = '\0';
 		char *c = strchr(line, ':'), *p = c ? strchr(c + 1, ':') : NULL;
 		if (!p)
 			continue;
-		*p = '\0';
-		if (strcmp(c + 1, ctrl) == 0)
-			return xstrdup(p + 1);
+		*c = *p = '\0'; /* line: hierarchy id, c + 1: controllers, p + 1: path */
+		if (*ctrl ? same_set(c + 1, ctrl) : !strcmp(line, "0") && !c[1])
+			return xstrdup(strcmp(p + 1, "/") ? p + 1 : "");
 	}
-	return xstrdup("/");
+	return xstrdup("");
+}
+
+/* mountinfo escapes blanks and backslashes as \ooo. */
+static void unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
 }
 
 static void add_hier(struct v1 *v, const char *mnt, char *ctrl, const char *path)
 {
-	_cleanup_free_ char *own = own_cgroup(ctrl);
-	struct hier *h;
+	for (size_t i = 0; i < v->n; i++)
+		if (same_set(v->h[i].ctrl, ctrl)) { /* mounted twice: the first one is enough */
+			free(ctrl);
+			return;
+		}
 	v->h = xrealloc(v->h, (v->n + 1) * sizeof(*v->h));
-	h = &v->h[v->n++];
+	struct hier *h = &v->h[v->n++];
 	h->mnt = xstrdup(mnt);
 	h->ctrl = ctrl;
-	h->base = xasprintf("%s%s", mnt, strcmp(own, "/") ? own : "");
-	h->dir = path[0] == '/' ? xasprintf("%s%s", mnt, path) : xasprintf("%s/%s", h->base, path);
+	if (path[0] == '/') {
+		h->base = xstrdup(mnt);
+		h->dir = xasprintf("%s%s", mnt, path);
+	} else {
+		_cleanup_free_ char *own = own_cgroup(ctrl);
+		h->base = xasprintf("%s%s", mnt, own);
+		h->dir = xasprintf("%s/%s", h->base, path);
+	}
 }
 
 static int v1_init(struct cgroup *cg)
@@ -80,17 +145,28 @@ static int v1_init(struct cgroup *cg)
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return err_set(errno, "open /proc/self/mountinfo");
-	char line[4096];
-	while (fgets(line, sizeof(line), f)) {
-		char mnt[1024], fstype[64], opts[1024];
-		char *dash = strstr(line, " - ");
-		if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1 ||
-		    sscanf(dash + 3, "%63s %*s %1023s", fstype, opts) != 2)
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		/* id parent dev root mountpoint opts [optional...] - fstype source superopts */
+		char *fld[5], *save = NULL, *dash = strstr(line, " - ");
+		if (!dash)
 			continue;
-		if (strcmp(fstype, "cgroup") == 0)
-			add_hier(v, mnt, controllers(opts), cg->path);
-		else if (strcmp(fstype, "cgroup2") == 0)
-			add_hier(v, mnt, xstrdup(""), cg->path);
+		*dash = '\0';
+		size_t n = 0;
+		for (char *t = strtok_r(line, " ", &save); t && n < 5;
+		     t = strtok_r(NULL, " ", &save))
+			fld[n++] = t;
+		char *type = strtok_r(dash + 3, " ", &save), *src = strtok_r(NULL, " ", &save);
+		char *opts = strtok_r(NULL, " \n", &save);
+		/* a bind of a sub-cgroup is not where we create ours */
+		if (n < 5 || !type || !src || !opts || strcmp(fld[3], "/"))
+			continue;
+		unescape(fld[4]);
+		if (!strcmp(type, "cgroup"))
+			add_hier(v, fld[4], controllers(opts), cg->path);
+		else if (!strcmp(type, "cgroup2"))
+			add_hier(v, fld[4], xstrdup(""), cg->path);
 	}
 	if (!v->n)
 		return err_set(0, "no cgroup hierarchy is mounted");
@@ -100,115 +176,91 @@ static int v1_init(struct cgroup *cg)
 static void v1_fini(struct cgroup *cg)
 {
 	struct v1 *v = cg->priv;
-	for (size_t i = 0; v && i < v->n; i++) {
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
 		free(v->h[i].mnt);
 		free(v->h[i].ctrl);
-		free(v->h[i].dir);
 		free(v->h[i].base);
+		free(v->h[i].dir);
 	}
-	if (v)
-		free(v->h);
+	free(v->h);
 	free(v);
 	cg->priv = NULL;
-}
-
-static bool has_ctrl(const struct hier *h, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = h->ctrl; (p = strstr(p, name)); p += n)
-		if ((p == h->ctrl || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-			return true;
-	return false;
 }
 
 static int write_knob(const char *dir, const char *knob, const char *val)
 {
 	_cleanup_free_ char *p = xasprintf("%s/%s", dir, knob);
-	return write_file(p, val, strlen(val));
+	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, val, strlen(val)) < 0)
+		return err_set(errno, "write \"%s\" to %s", val, p);
+	return 0;
 }
 
-/* A new cpuset cgroup starts with no cpus or mems: give it its parent's. */
-static int cpuset_inherit(const char *dir)
+/* A new cpuset cgroup has no cpus or mems, and no process can join it
+ * until it has: give it its parent's. */
+static int cpuset_fill(const char *dir)
 {
 	static const char *const knobs[] = {"cpuset.cpus", "cpuset.mems"};
 	_cleanup_free_ char *parent = xstrdup(dir);
 	*strrchr(parent, '/') = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++) {
-		_cleanup_free_ char *val = NULL, *pp = xasprintf("%s/%s", parent, knobs[i]);
-		if (read_file_at(AT_FDCWD, pp, 65536, &val, NULL) < 0 ||
+		_cleanup_free_ char *cur = NULL, *val = NULL;
+		_cleanup_free_ char *pc = xasprintf("%s/%s", dir, knobs[i]);
+		_cleanup_free_ char *pp = xasprintf("%s/%s", parent, knobs[i]);
+		if (read_file_at(AT_FDCWD, pc, 1 << 16, &cur, NULL) < 0)
+			return -1;
+		if (cur[strspn(cur, " \n")] != '\0')
+			continue;
+		if (read_file_at(AT_FDCWD, pp, 1 << 16, &val, NULL) < 0 ||
 		    write_knob(dir, knobs[i], val) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int make_dirs(const struct hier *h)
+/* mkdir -p below the base (which exists: the mount or our own cgroup). */
+static int make_dirs(const struct hier *h, bool cpuset)
 {
 	_cleanup_free_ char *p = xstrdup(h->dir);
-	bool cpuset = has_ctrl(h, "cpuset");
-	for (char *s = p + strlen(h->mnt) + 1;; s++) {
+	for (char *s = p + strlen(h->base) + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdir(p, 0755) == 0) {
-			if (cpuset && cpuset_inherit(p) < 0)
-				return -1;
-		} else if (errno != EEXIST) {
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
 			return err_set(errno, "create cgroup %s", p);
-		}
+		if (cpuset && cpuset_fill(p) < 0)
+			return -1;
 		*s = c;
 		if (!c)
 			return 0;
 	}
 }
 
-/* runc's defaults on top of the config's rules: the standard nodes, pts,
- * ptmx, tun, and mknod of anything. */
-static const char *const default_allow[] = {"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm",
-					    "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm",
-					    "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm"};
-
-static void format_rule(const struct spec_devrule *r, char *buf, size_t n)
-{
-	char maj[24] = "*", min[24] = "*";
-	if (r->major >= 0)
-		snprintf(maj, sizeof(maj), "%lld", (long long)r->major);
-	if (r->minor >= 0)
-		snprintf(min, sizeof(min), "%lld", (long long)r->minor);
-	if (r->type == 'a')
-		snprintf(buf, n, "a");
-	else
-		snprintf(buf, n, "%c %s:%s %s", r->type, maj, min, r->access);
-}
-
 static int apply_devices(const struct hier *h, const struct spec *s)
 {
-	char rule[64];
-	if (write_knob(h->dir, "devices.deny", "a") < 0)
-		return -1;
-	for (size_t i = 0; i < s->linux.n_dev_rules; i++) {
-		const struct spec_devrule *r = &s->linux.dev_rules[i];
-		format_rule(r, rule, sizeof(rule));
-		if (write_knob(h->dir, r->allow ? "devices.allow" : "devices.deny", rule) < 0)
-			return err_prefix("linux.resources.devices[%zu]", i);
+	_cleanup_strv_ char **w = cgroup_device_writes(s->linux.dev_rules, s->linux.n_dev_rules);
+	for (char **p = w; *p; p++) {
+		bool allow = str_has_prefix(*p, "allow ");
+		if (write_knob(h->dir, allow ? "devices.allow" : "devices.deny",
+			       *p + (allow ? 6 : 5)) < 0)
+			return err_prefix("linux.resources.devices");
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(default_allow); i++)
-		if (write_knob(h->dir, "devices.allow", default_allow[i]) < 0)
-			return -1;
 	return 0;
 }
 
 static int v1_apply(struct cgroup *cg, const struct spec *s, pid_t pid)
 {
 	struct v1 *v = cg->priv;
-	char buf[32];
+	char buf[24];
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct hier *h = &v->h[i];
-		if (make_dirs(h) < 0)
+		if (make_dirs(h, has_ctrl(h, "cpuset")) < 0)
 			return -1;
-		if (has_ctrl(h, "devices") && apply_devices(h, s) < 0)
+		if (s && has_ctrl(h, "devices") && apply_devices(h, s) < 0)
 			return -1;
 		if (write_knob(h->dir, "cgroup.procs", buf) < 0)
 			return err_prefix("join cgroup");
@@ -216,56 +268,26 @@ static int v1_apply(struct cgroup *cg, const struct spec *s, pid_t pid)
 	return 0;
 }
 
-static int read_pids(const struct hier *h, pid_t **out, size_t *n)
+/* Where to list the processes: freezer (which will also freeze them),
+ * else pids, else any. */
+static const struct hier *procs_hier(const struct v1 *v)
 {
-	_cleanup_free_ char *p = xasprintf("%s/cgroup.procs", h->dir);
-	_cleanup_fclose_ FILE *f = fopen(p, "re");
-	*out = NULL;
-	*n = 0;
-	if (!f)
-		return errno == ENOENT ? 0 : err_set(errno, "open %s", p);
-	int pid;
-	size_t cap = 0;
-	while (fscanf(f, "%d", &pid) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof(pid_t));
-		}
-		(*out)[(*n)++] = pid;
-	}
-	return 0;
-}
-
-static const struct hier *main_hier(const struct v1 *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (has_ctrl(&v->h[i], "pids") || has_ctrl(&v->h[i], "freezer"))
-			return &v->h[i];
+	static const char *const pref[] = {"freezer", "pids"};
+	for (size_t k = 0; k < ARRAY_SIZE(pref); k++)
+		for (size_t i = 0; i < v->n; i++)
+			if (has_ctrl(&v->h[i], pref[k]))
+				return &v->h[i];
 	return &v->h[0];
 }
 
 static int v1_pids(struct cgroup *cg, pid_t **out, size_t *n)
 {
-	return read_pids(main_hier(cg->priv), out, n);
+	return cgroup_procs_read(procs_hier(cg->priv)->dir, out, n);
 }
 
 static int v1_kill_all(struct cgroup *cg, int sig)
 {
-	/* processes may fork while we signal: go round until none is new */
-	for (int round = 0; round < 10; round++) {
-		pid_t *pids;
-		size_t n, sent = 0;
-		if (v1_pids(cg, &pids, &n) < 0)
-			return -1;
-		for (size_t i = 0; i < n; i++)
-			if (kill(pids[i], sig) == 0)
-				sent++;
-		free(pids);
-		if (sent == 0 || sig != SIGKILL)
-			return 0;
-		nanosleep(&(struct timespec){0, 2000000}, NULL);
-	}
-	return 0;
+	return cgroup_kill_procs(procs_hier(cg->priv)->dir, sig);
 }
 
 static int v1_destroy(struct cgroup *cg)
@@ -273,77 +295,136 @@ static int v1_destroy(struct cgroup *cg)
 	struct v1 *v = cg->priv;
 	int rc = 0;
 	for (size_t i = 0; i < v->n; i++) {
-		const char *d = v->h[i].dir;
-		int tries = 0;
-		/* just-killed processes take a moment to leave the cgroup */
-		while (rmdir(d) < 0 && errno == EBUSY && tries++ < 100)
-			nanosleep(&(struct timespec){0, 10000000}, NULL);
-		if (access(d, F_OK) == 0)
-			rc = err_set(errno, "remove cgroup %s", d);
+		if (cgroup_remove(v->h[i].dir, v->h[i].base) < 0 && rc == 0) {
+			rc = -1;
+			/* keep the first error, still try the other hierarchies */
+			_cleanup_free_ char *msg = xstrdup(err_msg());
+			for (i++; i < v->n; i++)
+				(void)cgroup_remove(v->h[i].dir, v->h[i].base);
+			err_set(0, "%s", msg);
+		}
 	}
 	return rc;
 }
 
-static int bind_cgroup(const char *src, int dest_fd, bool ro)
+/* ---- the container's view ---- */
+
+static int move_to(int tree, int dest_fd, const char *what)
 {
-	_cleanup_close_ int tree =
-		(int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	struct mount_attr a = {.attr_set = (ro ? MOUNT_ATTR_RDONLY : 0) | MOUNT_ATTR_NOSUID |
-					   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-	if (tree < 0 || syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 ||
-	    syscall(SYS_move_mount, tree, "", dest_fd, "",
+	if (syscall(SYS_move_mount, tree, "", dest_fd, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return err_set(errno, "bind cgroup %s", src);
+		return err_set(errno, "mount %s", what);
 	return 0;
 }
 
-/* A tmpfs with one read-only bind of the container's cgroup per v1
- * hierarchy, named like the host's mount points. */
-static int v1_mount(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns)
+/* Without a cgroup namespace: a bind of the host's directory. */
+static int bind_dir(const struct hier *h, int dest_fd, const struct mount_attr *a)
 {
-	struct v1 *v = cg->priv;
-	bool ro = false;
-	(void)cgroupns;
-	for (size_t i = 0; i < m->n_options; i++)
-		ro = ro || strcmp(m->options[i], "ro") == 0;
-	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "755", 0) < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return err_set(errno, "create the cgroup tmpfs");
-	_cleanup_close_ int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-					       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-						       MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RELATIME);
-	if (mnt < 0 || syscall(SYS_move_mount, mnt, "", dest_fd, "",
-			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return err_set(errno, "mount the cgroup tmpfs");
-	for (size_t i = 0; i < v->n; i++) {
-		const struct hier *h = &v->h[i];
-		if (!*h->ctrl)
-			continue; /* the hybrid cgroup2 mount is not shown, as in runc */
-		const char *name = strrchr(h->mnt, '/') + 1;
-		if (mkdirat(mnt, name, 0755) < 0)
-			return err_set(errno, "mkdir cgroup %s", name);
-		_cleanup_close_ int sub = openat(mnt, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (sub < 0 || bind_cgroup(h->dir, sub, ro) < 0)
-			return -1;
-		/* co-mounted controllers ("cpu,cpuacct") get a link per name */
-		if (strchr(name, ',')) {
-			_cleanup_free_ char *names = xstrdup(name);
-			char *save = NULL;
-			for (char *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save))
-				(void)symlinkat(name, mnt, t);
+	_cleanup_close_ int tree =
+	    (int)syscall(SYS_open_tree, AT_FDCWD, h->dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return err_set(errno, "bind %s", h->dir);
+	struct mount_attr attr = *a;
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return err_set(errno, "set the attributes of %s", h->dir);
+	return move_to(tree, dest_fd, h->dir);
+}
+
+/* In a cgroup namespace: a new mount of the hierarchy, whose root is the
+ * namespace's (the container's cgroup), as runc does. */
+static int mount_fresh(const struct hier *h, int dest_fd, const struct mount_attr *a)
+{
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "cgroup", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return err_set(errno, "fsopen cgroup");
+	const char *name = str_has_prefix(h->ctrl, "name=") ? h->ctrl + 5 : NULL;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", name ? name : "cgroup", 0) < 0)
+		return err_set(errno, "mount cgroup %s", h->ctrl);
+	for (const char *s = h->ctrl; *s; s += strcspn(s, ","), s += !!*s) {
+		_cleanup_free_ char *t = xasprintf("%.*s", (int)strcspn(s, ","), s);
+		int r = str_has_prefix(t, "name=")
+			    ? (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "name", t + 5, 0)
+			    : (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, t, NULL, 0);
+		if (r < 0)
+			return err_set(errno, "mount cgroup %s: option %s", h->ctrl, t);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return err_set(errno, "mount cgroup %s", h->ctrl);
+	_cleanup_close_ int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, a->attr_set);
+	if (mnt < 0)
+		return err_set(errno, "mount cgroup %s", h->ctrl);
+	return move_to(mnt, dest_fd, h->ctrl);
+}
+
+/* One hierarchy in the tmpfs: its directory (named like the host's mount
+ * point), its mount, and a link per controller when co-mounted. */
+static int show_hier(const struct hier *h, int tmp, const struct mount_attr *a, bool cgroupns)
+{
+	const char *name = strrchr(h->mnt, '/') + 1;
+	if (!*name || mkdirat(tmp, name, 0755) < 0) {
+		if (errno == EEXIST) {
+			log_debug("cgroup mount: %s shown already, skipping %s", name, h->mnt);
+			return 0;
 		}
+		return err_set(errno, "mkdir %s in the cgroup tmpfs", name);
+	}
+	_cleanup_close_ int sub = openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0)
+		return err_set(errno, "open %s in the cgroup tmpfs", name);
+	if ((cgroupns ? mount_fresh(h, sub, a) : bind_dir(h, sub, a)) < 0)
+		return -1;
+	if (!strchr(name, ','))
+		return 0;
+	for (const char *s = name; *s; s += strcspn(s, ","), s += !!*s) {
+		_cleanup_free_ char *t = xasprintf("%.*s", (int)strcspn(s, ","), s);
+		if (*t && symlinkat(name, tmp, t) < 0 && errno != EEXIST)
+			return err_set(errno, "symlink %s -> %s in the cgroup tmpfs", t, name);
 	}
 	return 0;
 }
 
+/* A tmpfs at the destination with one mount per v1 hierarchy; the hybrid
+ * cgroup2 mount is not shown, as under runc. */
+static int v1_mount(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns)
+{
+	struct v1 *v = cg->priv;
+	struct mount_opts o = {0};
+	if (mount_opts_parse(m->options, m->n_options, &o) < 0)
+		return err_prefix("mount %s", m->destination);
+	struct mount_attr a = {0};
+	mount_attr_from_flags(o.flags, o.clear, &a);
+	mount_opts_free(&o);
+	struct stat st;
+	if (fstat(dest_fd, &st) < 0)
+		return err_set(errno, "stat %s", m->destination);
+
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "755", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return err_set(errno, "create the tmpfs for %s", m->destination);
+	/* the tmpfs itself stays writable (runc's is); the hierarchies honour "ro" */
+	_cleanup_close_ int tmp = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+					       a.attr_set & ~(uint64_t)MOUNT_ATTR_RDONLY);
+	if (tmp < 0 || move_to(tmp, dest_fd, m->destination) < 0)
+		return tmp < 0 ? err_set(errno, "mount the tmpfs on %s", m->destination) : -1;
+	for (size_t i = 0; i < v->n; i++)
+		if (*v->h[i].ctrl && show_hier(&v->h[i], tmp, &a, cgroupns) < 0)
+			return err_prefix("mount %s", m->destination);
+	/* like any tmpfs runc mounts, it takes the mode of what it covers */
+	_cleanup_close_ int root = openat(tmp, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0 || fchmod(root, st.st_mode & 07777) < 0)
+		return err_set(errno, "chmod the tmpfs on %s", m->destination);
+	return 0;
+}
+
 const struct cgroup_driver cgroup_v1_driver = {
-	.name = "cgroupfs-v1",
-	.init = v1_init,
-	.apply = v1_apply,
-	.kill_all = v1_kill_all,
-	.pids = v1_pids,
-	.destroy = v1_destroy,
-	.mount = v1_mount,
-	.fini = v1_fini,
+    .name = "cgroupfs-v1",
+    .init = v1_init,
+    .apply = v1_apply,
+    .kill_all = v1_kill_all,
+    .pids = v1_pids,
+    .destroy = v1_destroy,
+    .mount = v1_mount,
+    .fini = v1_fini,
 };

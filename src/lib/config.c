@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.json -> struct spec: the top level, process, mounts and hooks.
- * linux.* is parsed in config_linux.c. Every error names the JSON path. */
+ * linux.* is parsed in config_linux.c. Every error names the JSON path.
+ * Unknown keys are ignored (newer spec versions add them), but keys the
+ * spec defines and corun does not implement are refused when set, so a
+ * container never runs with less confinement than its config asks for. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "caps.h"
 #include "config_internal.h"
@@ -12,37 +14,43 @@
 
 #define P(buf, parent, key) jpath(buf, sizeof(buf), parent, key)
 
+/* 16 MiB: far above any real config, low enough to bound memory use */
+#define CONFIG_MAX (16u << 20)
+
 int reject_unsupported(json_t *o, const char *path, const char *const *keys)
 {
-	char p[512];
+	char p[JPATH_MAX];
 	for (size_t i = 0; keys[i]; i++)
 		if (jpresent(o, keys[i]))
 			return err_set(0, "%s: not supported yet", P(p, path, keys[i]));
 	return 0;
 }
 
-/* Lexical clean of an absolute path: no "//", ".", and ".." never above "/". */
+int check_abs(const char *in, const char *path)
+{
+	if (in[0] != '/')
+		return err_set(0, "%s: must be absolute", path);
+	return 0;
+}
+
 char *clean_abs_path(struct arena *a, const char *in)
 {
-	size_t n = strlen(in);
-	char *out = arena_alloc(a, n + 2);
 	size_t o = 0;
-	const char *s = in;
-	while (*s) {
+	char *out = arena_alloc(a, strlen(in) + 2);
+	for (const char *s = in; *s;) {
 		while (*s == '/')
 			s++;
 		const char *e = s;
 		while (*e && *e != '/')
 			e++;
 		size_t len = (size_t)(e - s);
-		if (len == 0 || (len == 1 && s[0] == '.')) {
-			/* skip */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			/* drop the last component; at "/" there is none to drop */
 			while (o > 0 && out[o - 1] != '/')
 				o--;
 			if (o > 0)
 				o--;
-		} else {
+		} else if (len > 0 && !(len == 1 && s[0] == '.')) {
 			out[o++] = '/';
 			memcpy(out + o, s, len);
 			o += len;
@@ -55,132 +63,160 @@ char *clean_abs_path(struct arena *a, const char *in)
 	return out;
 }
 
-static int parse_caps(struct spec *s, json_t *o, const char *path, struct spec_caps *c)
+int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv **out, size_t *n)
+{
+	const char *key;
+	json_t *v;
+	char p[JPATH_MAX];
+	size_t i = 0;
+	*out = arena_alloc(&s->arena, json_object_size(o) * sizeof(**out));
+	json_object_foreach(o, key, v)
+	{
+		snprintf(p, sizeof(p), "%s[\"%s\"]", path, key);
+		if (jval_str(v, p, &s->arena, &(*out)[i].value) < 0)
+			return -1;
+		(*out)[i++].key = arena_strdup(&s->arena, key);
+	}
+	*n = i;
+	return 0;
+}
+
+/* ---- process ---- */
+
+static int parse_caps(json_t *o, const char *path, struct spec *s, struct spec_caps *c)
 {
 	static const char *const sets[] = {"bounding", "effective", "inheritable", "permitted",
 					   "ambient"};
 	uint64_t *dst[] = {&c->bounding, &c->effective, &c->inheritable, &c->permitted,
 			   &c->ambient};
-	char p[512], q[600];
+	char p[JPATH_MAX], q[JPATH_MAX];
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
 		char **v = NULL;
 		size_t n = 0;
 		if (jget_strv(o, sets[i], path, false, &s->arena, &v, &n) < 0)
 			return -1;
 		for (size_t j = 0; j < n; j++) {
+			/* runc only warns about unknown names; a typo silently
+			 * granting less (or more) than meant is worse */
 			int cap = cap_from_name(v[j]);
-			if (cap < 0)
+			if (cap < 0 || cap > 63)
 				return err_set(0, "%s: unknown capability \"%s\"",
-					       jpath_idx(q, sizeof(q), P(p, path, sets[i]), j), v[j]);
+					       jpath_idx(q, sizeof(q), P(p, path, sets[i]), j),
+					       v[j]);
 			*dst[i] |= 1ULL << cap;
 		}
 	}
 	return 0;
 }
 
-static int parse_rlimits(struct spec *s, json_t *arr, const char *path, struct spec_process *pr)
+static int parse_rlimit(json_t *e, const char *p, struct spec *s, struct spec_rlimit *r)
 {
-	char p[512];
-	size_t n = json_array_size(arr);
-	pr->rlimits = arena_alloc(&s->arena, n * sizeof(*pr->rlimits));
-	for (size_t i = 0; i < n; i++) {
-		json_t *e = json_array_get(arr, i);
-		jpath_idx(p, sizeof(p), path, i);
-		char *type = NULL;
-		struct spec_rlimit *r = &pr->rlimits[i];
-		if (!json_is_object(e))
-			return err_set(0, "%s: must be an object", p);
-		if (jget_str(e, "type", p, true, &s->arena, &type) < 0 ||
-		    jget_u64(e, "soft", p, true, &r->soft) < 0 ||
-		    jget_u64(e, "hard", p, true, &r->hard) < 0)
-			return -1;
-		if ((r->resource = rlimit_from_name(type)) < 0)
-			return err_set(0, "%s.type: unknown rlimit \"%s\"", p, type);
-		if (r->soft > r->hard)
-			return err_set(0, "%s: soft limit %llu is above the hard limit %llu", p,
-				       (unsigned long long)r->soft, (unsigned long long)r->hard);
-		for (size_t j = 0; j < i; j++)
-			if (pr->rlimits[j].resource == r->resource)
-				return err_set(0, "%s.type: duplicate rlimit \"%s\"", p, type);
-	}
-	pr->n_rlimits = n;
+	char *type = NULL;
+	if (jval_obj(e, p) < 0 || jget_str(e, "type", p, true, &s->arena, &type) < 0 ||
+	    jget_u64(e, "soft", p, true, &r->soft) < 0 ||
+	    jget_u64(e, "hard", p, true, &r->hard) < 0)
+		return -1;
+	if ((r->resource = rlimit_from_name(type)) < 0)
+		return err_set(0, "%s.type: unknown rlimit \"%s\"", p, type);
+	if (r->soft > r->hard)
+		return err_set(0, "%s: soft limit %llu is above the hard limit %llu", p,
+			       (unsigned long long)r->soft, (unsigned long long)r->hard);
 	return 0;
 }
 
-static int parse_user(struct spec *s, json_t *o, const char *path, struct spec_user *u)
+static int parse_rlimits(json_t *arr, struct spec *s, struct spec_process *pr)
 {
-	int64_t v;
-	json_t *gids = NULL;
-	char p[512], q[600];
-	if (jget_int(o, "uid", path, true, 0, UINT32_MAX, &v) < 0)
-		return -1;
-	u->uid = (uint32_t)v;
-	if (jget_int(o, "gid", path, true, 0, UINT32_MAX, &v) < 0)
-		return -1;
-	u->gid = (uint32_t)v;
-	v = -1;
-	if (jget_int(o, "umask", path, false, 0, 0777, &v) < 0)
+	char p[JPATH_MAX];
+	json_t *e;
+	pr->rlimits = arena_alloc(&s->arena, json_array_size(arr) * sizeof(*pr->rlimits));
+	JARR_EACH(arr, "process.rlimits", p, i, e)
+	{
+		if (parse_rlimit(e, p, s, &pr->rlimits[i]) < 0)
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (pr->rlimits[j].resource == pr->rlimits[i].resource)
+				return err_set(0, "%s.type: duplicate rlimit \"%s\"", p,
+					       json_string_value(json_object_get(e, "type")));
+	}
+	pr->n_rlimits = json_array_size(arr);
+	return 0;
+}
+
+static int parse_user(json_t *o, struct spec *s, struct spec_user *u)
+{
+	const char *path = "process.user";
+	json_t *gids = NULL, *g;
+	char p[JPATH_MAX];
+	int64_t v = -1;
+	/* username is for Windows and informational elsewhere: ignored */
+	if (jget_u32(o, "uid", path, true, &u->uid, NULL) < 0 ||
+	    jget_u32(o, "gid", path, true, &u->gid, NULL) < 0 ||
+	    jget_int(o, "umask", path, false, 0, 0777, &v) < 0 ||
+	    jget_arr(o, "additionalGids", path, false, &gids) < 0)
 		return -1;
 	if (v >= 0) {
 		u->has_umask = true;
 		u->umask = (mode_t)v;
 	}
-	if (jget_arr(o, "additionalGids", path, false, &gids) < 0)
-		return -1;
-	size_t n = json_array_size(gids);
-	u->additional_gids = arena_alloc(&s->arena, n * sizeof(uint32_t));
-	for (size_t i = 0; i < n; i++) {
-		json_t *g = json_array_get(gids, i);
-		if (!json_is_integer(g) || json_integer_value(g) < 0 ||
-		    json_integer_value(g) > UINT32_MAX)
-			return err_set(0, "%s: must be an integer from 0 to 4294967295",
-				       jpath_idx(q, sizeof(q), P(p, path, "additionalGids"), i));
-		u->additional_gids[i] = (uint32_t)json_integer_value(g);
+	u->additional_gids = arena_alloc(&s->arena, json_array_size(gids) * sizeof(uint32_t));
+	JARR_EACH(gids, "process.user.additionalGids", p, i, g)
+	{
+		if (jval_int(g, p, 0, UINT32_MAX, &v) < 0)
+			return -1;
+		u->additional_gids[i] = (uint32_t)v;
 	}
-	u->n_additional_gids = n;
+	u->n_additional_gids = json_array_size(gids);
 	return 0;
 }
 
-static const char *const process_unsupported[] = {
-	"apparmorProfile", "selinuxLabel", "ioPriority", "scheduler", "execCPUAffinity", NULL};
+static int parse_console(json_t *o, struct spec_process *pr)
+{
+	const char *path = "process.consoleSize";
+	json_t *cs = NULL;
+	int64_t h, w;
+	if (jget_obj(o, "consoleSize", "process", false, &cs) < 0)
+		return -1;
+	if (!cs)
+		return 0;
+	/* struct winsize holds unsigned shorts */
+	if (jget_int(cs, "height", path, true, 0, 65535, &h) < 0 ||
+	    jget_int(cs, "width", path, true, 0, 65535, &w) < 0)
+		return -1;
+	pr->has_console_size = true;
+	pr->console_height = (unsigned)h;
+	pr->console_width = (unsigned)w;
+	return 0;
+}
 
-static int parse_process_misc(struct spec *s, json_t *o, struct spec_process *pr)
+static int parse_process_attrs(json_t *o, struct spec *s, struct spec_process *pr)
 {
 	const char *path = "process";
-	json_t *cs = NULL, *caps = NULL, *rl = NULL;
-	int64_t v;
+	json_t *caps = NULL, *rl = NULL;
+	int64_t v = INT64_MIN;
 	if (jget_bool(o, "terminal", path, &pr->terminal) < 0 ||
 	    jget_bool(o, "noNewPrivileges", path, &pr->no_new_privileges) < 0 ||
-	    jget_obj(o, "consoleSize", path, false, &cs) < 0 ||
-	    jget_obj(o, "capabilities", path, false, &caps) < 0 ||
-	    jget_arr(o, "rlimits", path, false, &rl) < 0)
+	    parse_console(o, pr) < 0 || jget_obj(o, "capabilities", path, false, &caps) < 0 ||
+	    jget_arr(o, "rlimits", path, false, &rl) < 0 ||
+	    jget_int(o, "oomScoreAdj", path, false, -1000, 1000, &v) < 0)
 		return -1;
-	if (cs) {
-		int64_t h, w;
-		if (jget_int(cs, "height", "process.consoleSize", true, 0, 65535, &h) < 0 ||
-		    jget_int(cs, "width", "process.consoleSize", true, 0, 65535, &w) < 0)
-			return -1;
-		pr->has_console_size = true;
-		pr->console_height = (unsigned)h;
-		pr->console_width = (unsigned)w;
-	}
 	if (caps) {
 		pr->has_caps = true;
-		if (parse_caps(s, caps, "process.capabilities", &pr->caps) < 0)
+		if (parse_caps(caps, "process.capabilities", s, &pr->caps) < 0)
 			return -1;
 	}
-	if (rl && parse_rlimits(s, rl, "process.rlimits", pr) < 0)
+	if (rl && parse_rlimits(rl, s, pr) < 0)
 		return -1;
-	if (json_object_get(o, "oomScoreAdj")) {
-		if (jget_int(o, "oomScoreAdj", path, true, -1000, 1000, &v) < 0)
-			return -1;
+	if (v != INT64_MIN) {
 		pr->has_oom_score_adj = true;
 		pr->oom_score_adj = (int)v;
 	}
 	return 0;
 }
 
-static int parse_process(struct spec *s, json_t *root)
+static const char *const process_unsupported[] = {
+    "apparmorProfile", "selinuxLabel", "ioPriority", "scheduler", "execCPUAffinity", NULL};
+
+static int parse_process(json_t *root, struct spec *s)
 {
 	json_t *o = NULL, *user = NULL;
 	if (jget_obj(root, "process", "", false, &o) < 0)
@@ -189,132 +225,124 @@ static int parse_process(struct spec *s, json_t *root)
 		return 0;
 	struct spec_process *pr = s->process = arena_alloc(&s->arena, sizeof(*pr));
 	if (reject_unsupported(o, "process", process_unsupported) < 0 ||
-	    jget_str(o, "cwd", "process", true, &s->arena, &pr->cwd) < 0 ||
-	    jget_strv(o, "args", "process", false, &s->arena, &pr->args, NULL) < 0 ||
-	    jget_strv(o, "env", "process", false, &s->arena, &pr->env, NULL) < 0 ||
-	    jget_obj(o, "user", "process", true, &user) < 0 ||
-	    parse_user(s, user, "process.user", &pr->user) < 0 || parse_process_misc(s, o, pr) < 0)
+	    jget_strv(o, "args", "process", true, &s->arena, &pr->args, NULL) < 0)
 		return -1;
-	if (pr->cwd[0] != '/')
-		return err_set(0, "process.cwd: must be an absolute path (got \"%s\")", pr->cwd);
-	if (!pr->args || !pr->args[0])
+	if (!pr->args[0])
 		return err_set(0, "process.args: must not be empty");
+	if (jget_str(o, "cwd", "process", true, &s->arena, &pr->cwd) < 0 ||
+	    check_abs(pr->cwd, "process.cwd") < 0 ||
+	    jget_strv(o, "env", "process", false, &s->arena, &pr->env, NULL) < 0 ||
+	    jget_obj(o, "user", "process", false, &user) < 0 ||
+	    (user && parse_user(user, s, &pr->user) < 0) || parse_process_attrs(o, s, pr) < 0)
+		return -1;
 	if (!pr->env)
 		pr->env = arena_alloc(&s->arena, sizeof(char *));
 	return 0;
 }
 
+/* ---- mounts ---- */
+
 static const char *const mount_unsupported[] = {"uidMappings", "gidMappings", NULL};
 
-static int parse_mounts(struct spec *s, json_t *root)
+static int parse_mount(json_t *e, const char *p, struct spec *s, struct spec_mount *m)
 {
-	json_t *arr = NULL;
-	char p[512];
+	char *dest = NULL;
+	char q[JPATH_MAX];
+	if (jval_obj(e, p) < 0 || reject_unsupported(e, p, mount_unsupported) < 0 ||
+	    jget_str(e, "destination", p, true, &s->arena, &dest) < 0 ||
+	    jget_str(e, "type", p, false, &s->arena, &m->type) < 0 ||
+	    jget_str(e, "source", p, false, &s->arena, &m->source) < 0 ||
+	    jget_strv(e, "options", p, false, &s->arena, &m->options, &m->n_options) < 0)
+		return -1;
+	if (!*dest)
+		return err_set(0, "%s: must not be empty", P(q, p, "destination"));
+	/* runtime-spec 1.2: a relative destination is relative to "/" */
+	m->destination = clean_abs_path(&s->arena, dest);
+	return 0;
+}
+
+static int parse_mounts(json_t *root, struct spec *s)
+{
+	json_t *arr = NULL, *e;
+	char p[JPATH_MAX];
 	if (jget_arr(root, "mounts", "", false, &arr) < 0)
 		return -1;
-	size_t n = json_array_size(arr);
-	s->mounts = arena_alloc(&s->arena, n * sizeof(*s->mounts));
-	for (size_t i = 0; i < n; i++) {
-		json_t *e = json_array_get(arr, i);
-		struct spec_mount *m = &s->mounts[i];
-		char *dest = NULL;
-		jpath_idx(p, sizeof(p), "mounts", i);
-		if (!json_is_object(e))
-			return err_set(0, "%s: must be an object", p);
-		if (reject_unsupported(e, p, mount_unsupported) < 0 ||
-		    jget_str(e, "destination", p, true, &s->arena, &dest) < 0 ||
-		    jget_str(e, "type", p, false, &s->arena, &m->type) < 0 ||
-		    jget_str(e, "source", p, false, &s->arena, &m->source) < 0 ||
-		    jget_strv(e, "options", p, false, &s->arena, &m->options, &m->n_options) < 0)
+	s->mounts = arena_alloc(&s->arena, json_array_size(arr) * sizeof(*s->mounts));
+	JARR_EACH(arr, "mounts", p, i, e)
+	{
+		if (parse_mount(e, p, s, &s->mounts[i]) < 0)
 			return -1;
-		if (!*dest)
-			return err_set(0, "%s.destination: must not be empty", p);
-		/* runtime-spec 1.2: a relative destination is relative to "/" */
-		m->destination = clean_abs_path(&s->arena, dest);
 	}
-	s->n_mounts = n;
+	s->n_mounts = json_array_size(arr);
 	return 0;
 }
 
-static int parse_hook_list(struct spec *s, json_t *arr, const char *path, enum hook_kind k)
+/* ---- hooks ---- */
+
+static int parse_hook(json_t *e, const char *p, struct spec *s, struct spec_hook *h)
 {
-	char p[512];
-	size_t n = json_array_size(arr);
-	struct spec_hook *h = arena_alloc(&s->arena, n * sizeof(*h));
-	for (size_t i = 0; i < n; i++) {
-		json_t *e = json_array_get(arr, i);
-		int64_t t = 0;
-		jpath_idx(p, sizeof(p), path, i);
-		if (!json_is_object(e))
-			return err_set(0, "%s: must be an object", p);
-		if (jget_str(e, "path", p, true, &s->arena, &h[i].path) < 0 ||
-		    jget_strv(e, "args", p, false, &s->arena, &h[i].args, NULL) < 0 ||
-		    jget_strv(e, "env", p, false, &s->arena, &h[i].env, NULL) < 0 ||
-		    jget_int(e, "timeout", p, false, 1, INT32_MAX, &t) < 0)
-			return -1;
-		if (h[i].path[0] != '/')
-			return err_set(0, "%s.path: must be an absolute path", p);
-		h[i].timeout = (int)t;
-	}
-	s->hooks.list[k] = h;
-	s->hooks.count[k] = n;
+	char q[JPATH_MAX];
+	int64_t t = 0;
+	if (jval_obj(e, p) < 0 || jget_str(e, "path", p, true, &s->arena, &h->path) < 0 ||
+	    check_abs(h->path, P(q, p, "path")) < 0 ||
+	    jget_strv(e, "args", p, false, &s->arena, &h->args, NULL) < 0 ||
+	    jget_strv(e, "env", p, false, &s->arena, &h->env, NULL) < 0 ||
+	    jget_int(e, "timeout", p, false, INT64_MIN, INT64_MAX, &t) < 0)
+		return -1;
+	if (json_object_get(e, "timeout") && !json_is_null(json_object_get(e, "timeout")) &&
+	    (t <= 0 || t > INT32_MAX))
+		return err_set(0, "%s: must be a positive number of seconds", P(q, p, "timeout"));
+	h->timeout = (int)t;
 	return 0;
 }
 
-static int parse_hooks(struct spec *s, json_t *root)
+static int parse_hooks(json_t *root, struct spec *s)
 {
-	json_t *o = NULL;
-	char p[512];
+	json_t *o = NULL, *arr, *e;
+	char p[JPATH_MAX], q[JPATH_MAX];
 	if (jget_obj(root, "hooks", "", false, &o) < 0)
 		return -1;
 	for (int k = 0; o && k < HOOK__COUNT; k++) {
-		json_t *arr = NULL;
+		arr = NULL;
 		if (jget_arr(o, hook_kind_name(k), "hooks", false, &arr) < 0)
 			return -1;
-		if (arr && parse_hook_list(s, arr, P(p, "hooks", hook_kind_name(k)), k) < 0)
-			return -1;
+		struct spec_hook *h = arena_alloc(&s->arena, json_array_size(arr) * sizeof(*h));
+		P(p, "hooks", hook_kind_name(k));
+		JARR_EACH(arr, p, q, i, e)
+		{
+			if (parse_hook(e, q, s, &h[i]) < 0)
+				return -1;
+		}
+		s->hooks.list[k] = h;
+		s->hooks.count[k] = json_array_size(arr);
 	}
 	return 0;
 }
 
-int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv **out,
-		    size_t *n)
-{
-	const char *key;
-	json_t *v;
-	char p[512];
-	size_t i = 0;
-	*out = arena_alloc(&s->arena, json_object_size(o) * sizeof(**out));
-	json_object_foreach (o, key, v) {
-		snprintf(p, sizeof(p), "%s[\"%s\"]", path, key);
-		(*out)[i].key = arena_strdup(&s->arena, key);
-		if (jstr_value(v, p, &s->arena, &(*out)[i].value) < 0)
-			return -1;
-		i++;
-	}
-	*n = i;
-	return 0;
-}
+/* ---- top level ---- */
 
 static const char *const other_platforms[] = {"windows", "solaris", "vm", "zos", "freebsd", NULL};
 
-static int parse_root(struct spec *s, json_t *root)
+static int parse_top(json_t *root, struct spec *s)
 {
 	json_t *r = NULL, *ann = NULL;
-	char p[512];
 	for (size_t i = 0; other_platforms[i]; i++)
 		if (jpresent(root, other_platforms[i]))
 			return err_set(0, "%s: not supported on Linux", other_platforms[i]);
-	if (jget_str(root, "ociVersion", "", true, &s->arena, &s->oci_version) < 0 ||
-	    jget_obj(root, "root", "", true, &r) < 0 ||
+	if (jget_str(root, "ociVersion", "", true, &s->arena, &s->oci_version) < 0)
+		return -1;
+	if (!*s->oci_version)
+		return err_set(0, "ociVersion: must not be empty");
+	if (jget_obj(root, "root", "", true, &r) < 0 ||
 	    jget_str(r, "path", "root", true, &s->arena, &s->root_path) < 0 ||
-	    jget_bool(r, "readonly", "root", &s->root_readonly) < 0 ||
-	    jget_str(root, "hostname", "", false, &s->arena, &s->hostname) < 0 ||
+	    jget_bool(r, "readonly", "root", &s->root_readonly) < 0)
+		return -1;
+	if (!*s->root_path)
+		return err_set(0, "root.path: must not be empty");
+	if (jget_str(root, "hostname", "", false, &s->arena, &s->hostname) < 0 ||
 	    jget_str(root, "domainname", "", false, &s->arena, &s->domainname) < 0 ||
 	    jget_obj(root, "annotations", "", false, &ann) < 0)
 		return -1;
-	if (!*s->root_path)
-		return err_set(0, "%s: must not be empty", P(p, "root", "path"));
 	if (ann && parse_kv_object(s, ann, "annotations", &s->annotations, &s->n_annotations) < 0)
 		return -1;
 	return 0;
@@ -322,17 +350,15 @@ static int parse_root(struct spec *s, json_t *root)
 
 int spec_parse(const char *text, size_t len, struct spec **out)
 {
-	json_error_t je;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	json_t *root = jparse(text, len, "config.json");
 	if (!root)
-		return err_set(0, "config.json: invalid JSON at line %d column %d: %s", je.line,
-			       je.column, je.text);
+		return -1;
 	struct spec *s = xcalloc(1, sizeof(*s));
 	int rc = -1;
 	if (!json_is_object(root))
 		err_set(0, "config.json: must be a JSON object");
-	else if (parse_root(s, root) == 0 && parse_process(s, root) == 0 &&
-		 parse_mounts(s, root) == 0 && parse_hooks(s, root) == 0 &&
+	else if (parse_top(root, s) == 0 && parse_process(root, s) == 0 &&
+		 parse_mounts(root, s) == 0 && parse_hooks(root, s) == 0 &&
 		 parse_linux(s, root) == 0)
 		rc = 0;
 	json_decref(root);
@@ -348,16 +374,16 @@ int spec_load(const char *bundle, struct spec **out, char **raw, size_t *raw_len
 {
 	_cleanup_close_ int dfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return err_set(errno, "bundle %s", bundle);
+		return err_set(errno, "chdir %s", bundle); /* runc's wording */
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (read_file_at(dfd, "config.json", 16 << 20, &text, &len) < 0)
-		return -1;
-	if (spec_parse(text, len, out) < 0)
+	if (read_file_at(dfd, "config.json", CONFIG_MAX, &text, &len) < 0 ||
+	    spec_parse(text, len, out) < 0)
 		return -1;
 	if (raw) {
 		*raw = take_ptr(&text);
-		*raw_len = len;
+		if (raw_len)
+			*raw_len = len;
 	}
 	return 0;
 }
@@ -372,7 +398,13 @@ void spec_free(struct spec *s)
 
 const char *hook_kind_name(enum hook_kind k)
 {
-	static const char *const names[] = {"prestart",        "createRuntime", "createContainer",
-					    "startContainer", "poststart",     "poststop"};
-	return names[k];
+	static const char *const names[HOOK__COUNT] = {
+	    [HOOK_PRESTART] = "prestart",
+	    [HOOK_CREATE_RUNTIME] = "createRuntime",
+	    [HOOK_CREATE_CONTAINER] = "createContainer",
+	    [HOOK_START_CONTAINER] = "startContainer",
+	    [HOOK_POSTSTART] = "poststart",
+	    [HOOK_POSTSTOP] = "poststop",
+	};
+	return (unsigned)k < HOOK__COUNT ? names[k] : "unknown";
 }

@@ -6,7 +6,11 @@
 #include "spec.h"
 
 int parse_linux(struct spec *s, json_t *root);
+/* "<path>.<key>: not supported yet" for the first key present and non-empty. */
 int reject_unsupported(json_t *o, const char *path, const char *const *keys);
-int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv **out,
-		    size_t *n);
+/* A JSON object of strings into key/value pairs ("<path>[\"key\"]" in errors). */
+int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv **out, size_t *n);
+/* "/" + in, cleaned lexically: no "//" or ".", ".." never above "/". */
 char *clean_abs_path(struct arena *a, const char *in);
+/* in must start with "/"; the error names path. */
+int check_abs(const char *in, const char *path);

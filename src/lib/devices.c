@@ -7,27 +7,28 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "rootfs_util.h"
 
-/* config-linux.md "Default Devices" */
+/* config-linux.md "Default Devices", in the order runc creates them (the
+ * order shows in mountinfo when they are bind mounts) */
 static const struct spec_device default_devices[] = {
-	{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
-	{.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5},
-	{.path = "/dev/full", .type = 'c', .major = 1, .minor = 7},
-	{.path = "/dev/random", .type = 'c', .major = 1, .minor = 8},
-	{.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9},
-	{.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0},
+    {.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
+    {.path = "/dev/random", .type = 'c', .major = 1, .minor = 8},
+    {.path = "/dev/full", .type = 'c', .major = 1, .minor = 7},
+    {.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0},
+    {.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5},
+    {.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9},
 };
 
 static const struct {
 	const char *target, *name;
 } dev_links[] = {
-	{"/proc/self/fd", "fd"},
-	{"/proc/self/fd/0", "stdin"},
-	{"/proc/self/fd/1", "stdout"},
-	{"/proc/self/fd/2", "stderr"},
-	{"pts/ptmx", "ptmx"},
+    {"/proc/self/fd", "fd"},
+    {"/proc/self/fd/0", "stdin"},
+    {"/proc/self/fd/1", "stdout"},
+    {"/proc/self/fd/2", "stderr"},
 };
 
 static mode_t type_bits(char t)
@@ -44,7 +45,7 @@ static int bind_host_node(int parent, const char *name, const struct spec_device
 	close(fd);
 	_cleanup_close_ int dest = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_close_ int tree =
-		(int)syscall(SYS_open_tree, AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	    (int)syscall(SYS_open_tree, AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (dest < 0 || tree < 0)
 		return err_set(errno, "bind host device %s", d->path);
 	if (syscall(SYS_move_mount, tree, "", dest, "",
@@ -82,6 +83,16 @@ static bool listed(const struct spec *s, const char *path)
 	return false;
 }
 
+/* Replaces whatever name is in dir (not a directory) with a symlink. */
+static int replace_link(int dir, const char *target, const char *name)
+{
+	if (unlinkat(dir, name, 0) < 0 && errno != ENOENT)
+		return err_set(errno, "replace /dev/%s", name);
+	if (symlinkat(target, dir, name) < 0)
+		return err_set(errno, "symlink /dev/%s", name);
+	return 0;
+}
+
 static int create_links(int rootfd)
 {
 	_cleanup_close_ int dev = ensure_in_root(rootfd, "/dev", false);
@@ -90,6 +101,15 @@ static int create_links(int rootfd)
 	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++)
 		if (symlinkat(dev_links[i].target, dev, dev_links[i].name) < 0 && errno != EEXIST)
 			return err_set(errno, "symlink /dev/%s", dev_links[i].name);
+	/* a ptmx node from the image would open the host's pty instance:
+	 * always the container's own devpts */
+	if (replace_link(dev, "pts/ptmx", "ptmx") < 0)
+		return -1;
+	/* runc links /dev/core when the kernel has /proc/kcore (we still see
+	 * the host's /proc here) */
+	if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", dev, "core") < 0 &&
+	    errno != EEXIST)
+		return err_set(errno, "symlink /dev/core");
 	return 0;
 }
 

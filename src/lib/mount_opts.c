@@ -11,53 +11,58 @@ static const struct {
 	bool clear;
 	unsigned long flag;
 } flag_opts[] = {
-	{"defaults", false, 0},
-	{"ro", false, MS_RDONLY},
-	{"rw", true, MS_RDONLY},
-	{"nosuid", false, MS_NOSUID},
-	{"suid", true, MS_NOSUID},
-	{"nodev", false, MS_NODEV},
-	{"dev", true, MS_NODEV},
-	{"noexec", false, MS_NOEXEC},
-	{"exec", true, MS_NOEXEC},
-	{"sync", false, MS_SYNCHRONOUS},
-	{"async", true, MS_SYNCHRONOUS},
-	{"dirsync", false, MS_DIRSYNC},
-	{"remount", false, MS_REMOUNT},
-	{"mand", false, MS_MANDLOCK},
-	{"nomand", true, MS_MANDLOCK},
-	{"atime", true, MS_NOATIME},
-	{"noatime", false, MS_NOATIME},
-	{"diratime", true, MS_NODIRATIME},
-	{"nodiratime", false, MS_NODIRATIME},
-	{"relatime", false, MS_RELATIME},
-	{"norelatime", true, MS_RELATIME},
-	{"strictatime", false, MS_STRICTATIME},
-	{"nostrictatime", true, MS_STRICTATIME},
-	{"lazytime", false, MS_LAZYTIME},
-	{"nolazytime", true, MS_LAZYTIME},
-	{"silent", false, MS_SILENT},
-	{"loud", true, MS_SILENT},
-	{"bind", false, MS_BIND},
-	{"rbind", false, MS_BIND | MS_REC},
+    {"defaults", false, 0},
+    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},
+    {"nosuid", false, MS_NOSUID},
+    {"suid", true, MS_NOSUID},
+    {"nodev", false, MS_NODEV},
+    {"dev", true, MS_NODEV},
+    {"noexec", false, MS_NOEXEC},
+    {"exec", true, MS_NOEXEC},
+    {"sync", false, MS_SYNCHRONOUS},
+    {"async", true, MS_SYNCHRONOUS},
+    {"dirsync", false, MS_DIRSYNC},
+    {"remount", false, MS_REMOUNT},
+    {"mand", false, MS_MANDLOCK},
+    {"nomand", true, MS_MANDLOCK},
+    {"atime", true, MS_NOATIME},
+    {"noatime", false, MS_NOATIME},
+    {"diratime", true, MS_NODIRATIME},
+    {"nodiratime", false, MS_NODIRATIME},
+    {"relatime", false, MS_RELATIME},
+    {"norelatime", true, MS_RELATIME},
+    {"strictatime", false, MS_STRICTATIME},
+    {"nostrictatime", true, MS_STRICTATIME},
+    {"lazytime", false, MS_LAZYTIME},
+    {"nolazytime", true, MS_LAZYTIME},
+    {"iversion", false, MS_I_VERSION},
+    {"noiversion", true, MS_I_VERSION},
+    {"nosymfollow", false, MS_NOSYMFOLLOW},
+    {"symfollow", true, MS_NOSYMFOLLOW},
+    {"silent", false, MS_SILENT},
+    {"loud", true, MS_SILENT},
+    {"bind", false, MS_BIND},
+    {"rbind", false, MS_BIND | MS_REC},
 };
 
 static const struct {
 	const char *name;
 	unsigned long flags;
 } prop_opts[] = {
-	{"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
-	{"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
-	{"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
-	{"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+    {"private", MS_PRIVATE},	   {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},	   {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},	   {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
-/* Options of later features, refused clearly instead of passed as data. */
+/* Options of later features (recursive mount_setattr attributes, idmapped
+ * mounts, copy-up), refused clearly rather than handed to the filesystem. */
 static const char *const unsupported[] = {
-	"rro",       "rrw",        "rnosuid",    "rsuid",     "rnodev",     "rdev",
-	"rnoexec",   "rexec",      "rnodiratime", "rdiratime", "rrelatime",  "rnorelatime",
-	"rnoatime",  "ratime",     "rstrictatime", "rnostrictatime", "rnosymfollow",
-	"rsymfollow", "idmap",     "ridmap",     "nosymfollow", "symfollow", "tmpcopyup",
+    "rro",	"rrw",	  "rnosuid",	  "rsuid",	    "rnodev",	    "rdev",
+    "rnoexec",	"rexec",  "rnodiratime",  "rdiratime",	    "rrelatime",    "rnorelatime",
+    "rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
+    "idmap",	"ridmap", "tmpcopyup",
 };
 
 static bool lookup_flag(const char *o, struct mount_opts *out)
@@ -97,9 +102,11 @@ int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out)
 				mount_opts_free(out);
 				return err_set(0, "option \"%s\": not supported yet", o);
 			}
-		if (!*o || strchr(o, ',')) {
+		/* a comma inside one option is kept: it is data for mount(2)
+		 * either way, as with runc */
+		if (!*o) {
 			mount_opts_free(out);
-			return err_set(0, "option \"%s\": invalid", o);
+			return err_set(0, "empty option");
 		}
 		size_t l = strlen(o);
 		if (len + l + 2 > cap) {

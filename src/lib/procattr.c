@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The container process's attributes set just before exec, and the lookup of
+ * the program to exec with runc's (Go exec.LookPath's) rules and messages. */
 #include "procattr.h"
 
 #include <errno.h>
@@ -13,14 +15,14 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_names[] = {
-	{"RLIMIT_CPU", RLIMIT_CPU},       {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-	{"RLIMIT_DATA", RLIMIT_DATA},     {"RLIMIT_STACK", RLIMIT_STACK},
-	{"RLIMIT_CORE", RLIMIT_CORE},     {"RLIMIT_RSS", RLIMIT_RSS},
-	{"RLIMIT_NPROC", RLIMIT_NPROC},   {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_AS", RLIMIT_AS},
-	{"RLIMIT_LOCKS", RLIMIT_LOCKS},   {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-	{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_CPU", RLIMIT_CPU},		  {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_DATA", RLIMIT_DATA},	  {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_CORE", RLIMIT_CORE},	  {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},	  {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},	  {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},	  {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},	  {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
 
 int rlimit_from_name(const char *name)
@@ -36,7 +38,7 @@ static const char *rlimit_name(int resource)
 	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
 		if (rlimit_names[i].resource == resource)
 			return rlimit_names[i].name;
-	return "rlimit";
+	return "RLIMIT_?";
 }
 
 int rlimits_apply(const struct spec_rlimit *r, size_t n)
@@ -60,32 +62,34 @@ int oom_score_adj_apply(int adj)
 	return 0;
 }
 
+/* In a user namespace whose gid map was written without CAP_SETGID the
+ * kernel refuses setgroups for good; /proc/self/setgroups says so. */
 static bool setgroups_denied(void)
 {
-	char *text = NULL;
-	bool deny = false;
-	if (read_file_at(AT_FDCWD, "/proc/self/setgroups", 64, &text, NULL) == 0)
-		deny = strncmp(text, "deny", 4) == 0;
-	free(text);
-	return deny;
+	_cleanup_free_ char *text = NULL;
+	if (read_file_at(AT_FDCWD, "/proc/self/setgroups", 64, &text, NULL) < 0)
+		return false;
+	return str_has_prefix(text, "deny");
 }
+
+_Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is not 32 bits");
 
 int user_apply(const struct spec_user *u)
 {
-	if (!setgroups_denied()) {
-		gid_t *g = (gid_t *)u->additional_gids;
-		if (setgroups(u->n_additional_gids, u->n_additional_gids ? g : NULL) < 0)
-			return err_set(errno, "setgroups");
-	}
+	/* Like runc, an empty additionalGids still clears the supplementary
+	 * groups inherited from whoever started the runtime. */
+	if (!setgroups_denied() &&
+	    setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0)
+		return err_set(errno, "setgroups (%zu additionalGids)", u->n_additional_gids);
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
-		return err_set(errno, "setgid %u", u->gid);
+		return err_set(errno, "setresgid %u", u->gid);
 	/* keep the permitted set across the uid change; caps_apply trims it */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return err_set(errno, "prctl(PR_SET_KEEPCAPS)");
+		return err_set(errno, "prctl(PR_SET_KEEPCAPS, 1)");
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
-		return err_set(errno, "setuid %u", u->uid);
+		return err_set(errno, "setresuid %u", u->uid);
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		return err_set(errno, "prctl(PR_SET_KEEPCAPS)");
+		return err_set(errno, "prctl(PR_SET_KEEPCAPS, 0)");
 	if (u->has_umask)
 		umask(u->umask);
 	return 0;
@@ -98,35 +102,70 @@ int no_new_privs_apply(void)
 	return 0;
 }
 
-static bool is_executable(const char *path)
+/* Go's error strings are glibc's in lower case ("no such file or directory"). */
+static const char *go_strerror(int e, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", strerror(e));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
+/* 0 when path is executable by Go's rule (not a directory, some x bit);
+ * else the error text runc prints after `exec: "FILE": `. */
+static int check_executable(const char *path, char *why, size_t n)
 {
 	struct stat sb;
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+	char e[128];
+	if (stat(path, &sb) < 0) {
+		snprintf(why, n, "stat %s: %s", path, go_strerror(errno, e, sizeof(e)));
+		return -1;
+	}
+	if (S_ISDIR(sb.st_mode) || !(sb.st_mode & 0111)) {
+		snprintf(why, n, "permission denied");
+		return -1;
+	}
+	return 0;
+}
+
+/* The container's $PATH; runc does not fall back to a default when it is unset. */
+static const char *env_path(char *const *env)
+{
+	const char *path = "";
+	for (size_t i = 0; env && env[i]; i++)
+		if (str_has_prefix(env[i], "PATH="))
+			path = env[i] + 5; /* the last one wins, as with getenv after putenv */
+	return path;
 }
 
 int exec_lookup(const char *file, char *const *env, char **out)
 {
+	char why[4200];
 	if (strchr(file, '/')) {
-		if (!is_executable(file))
-			return err_set(errno ? errno : EACCES, "exec: \"%s\"", file);
+		if (check_executable(file, why, sizeof(why)) < 0)
+			return err_set(0, "exec: \"%s\": %s", file, why);
 		*out = xstrdup(file);
 		return 0;
 	}
-	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (size_t i = 0; env && env[i]; i++)
-		if (str_has_prefix(env[i], "PATH="))
-			path = env[i] + 5;
-	for (const char *p = path;; p++) {
-		const char *e = strchrnul(p, ':');
-		_cleanup_free_ char *cand =
-			e == p ? xasprintf("./%s", file) : xasprintf("%.*s/%s", (int)(e - p), p, file);
-		if (is_executable(cand)) {
+	/* split like Go's filepath.SplitList: "" has no entries, "a:" has two */
+	const char *p = env_path(env);
+	for (bool more = *p; more; p++) {
+		const char *end = strchrnul(p, ':');
+		/* an empty entry means the current directory */
+		_cleanup_free_ char *cand = end == p
+						? xasprintf("./%s", file)
+						: xasprintf("%.*s/%s", (int)(end - p), p, file);
+		if (check_executable(cand, why, sizeof(why)) == 0) {
+			if (cand[0] != '/')
+				return err_set(0,
+					       "exec: \"%s\": cannot run executable found relative "
+					       "to current directory",
+					       file);
 			*out = take_ptr(&cand);
 			return 0;
 		}
-		if (!*e)
-			break;
-		p = e;
+		more = *end;
+		p = end;
 	}
 	return err_set(0, "exec: \"%s\": executable file not found in $PATH", file);
 }

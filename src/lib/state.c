@@ -1,87 +1,128 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The state store under --root: ROOT/ID/state.json and friends. */
 #include "state.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
 #include "json.h"
 
+#define STATE_MAX (16u << 20)
+
 const char *status_name(enum status s)
 {
-	static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
-	return names[s];
+	static const char *const names[] = {
+	    [STATUS_CREATING] = "creating", [STATUS_CREATED] = "created",
+	    [STATUS_RUNNING] = "running",   [STATUS_PAUSED] = "paused",
+	    [STATUS_STOPPED] = "stopped",
+	};
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "unknown";
 }
 
 int state_validate_id(const char *id)
 {
+	/* runc's messages, word for word */
+	if (!id || !*id)
+		return err_set(0, "container id cannot be empty");
 	size_t n = strlen(id);
-	if (n == 0)
-		return err_set(0, "invalid container id: must not be empty");
-	if (n > 1024)
-		return err_set(0, "invalid container id: longer than 1024 bytes");
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return err_set(0, "invalid container id format: %s", id);
-	for (const char *p = id; *p; p++) {
-		char c = *p;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '_' || c == '+' || c == '-' || c == '.';
-		if (!ok)
-			return err_set(0, "invalid container id format: %s", id);
-	}
+	if (n > 1024 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 ||
+	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-.") != n)
+		return err_set(0, "invalid container ID format");
 	return 0;
 }
+
+/* ---- the directory ---- */
 
 int state_dir_create(const char *root, const char *id)
 {
 	if (mkdir_p(root, 0700) < 0)
-		return err_prefix("state root");
-	_cleanup_close_ int rfd = open(root, O_DIRECTORY | O_CLOEXEC);
+		return err_prefix("create state root");
+	_cleanup_close_ int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return err_set(errno, "open state root %s", root);
+	/* mkdir is the atomic claim on the id: of two concurrent creates
+	 * exactly one succeeds, the other gets EEXIST */
 	if (mkdirat(rfd, id, 0711) < 0) {
 		if (errno == EEXIST)
 			return err_set(0, "container with id exists: %s", id);
-		return err_set(errno, "create state dir %s/%s", root, id);
+		return err_set(errno, "mkdir %s/%s", root, id);
 	}
-	int fd = openat(rfd, id, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(rfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return err_set(errno, "open state dir %s/%s", root, id);
-	return fd;
+		return err_set(errno, "open %s/%s", root, id);
+	/* others must be able to reach the fifo and config, not list them;
+	 * the umask must not change that */
+	if (fchmod(fd, 0711) < 0)
+		return err_set(errno, "chmod %s/%s", root, id);
+	return take_fd(&fd);
 }
 
 int state_dir_open(const char *root, const char *id)
 {
-	_cleanup_free_ char *path = xasprintf("%s/%s", root, id);
-	int fd = open(path, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = rfd < 0 ? -1 : openat(rfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
 			return err_set(0, "container does not exist");
-		return err_set(errno, "open state dir %s", path);
+		return err_set(errno, "open %s/%s", root, id);
 	}
 	return fd;
 }
 
+/* Empties the directory dfd (name for errors); never follows a symlink. */
+static int remove_contents(int dfd, const char *name, int depth)
+{
+	if (depth > 16)
+		return err_set(0, "remove %s: too deeply nested", name);
+	int dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return err_set(errno, "read %s", name);
+	}
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR && errno != EPERM) {
+			rc = err_set(errno, "remove %s/%s", name, de->d_name);
+			break;
+		}
+		_cleanup_close_ int sub =
+		    openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_free_ char *subname = xasprintf("%s/%s", name, de->d_name);
+		if (sub < 0)
+			rc = err_set(errno, "open %s", subname);
+		else if (remove_contents(sub, subname, depth + 1) < 0)
+			rc = -1;
+		else if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+			rc = err_set(errno, "remove %s", subname);
+	}
+	closedir(d);
+	return rc;
+}
+
 int state_dir_remove(const char *root, const char *id)
 {
-	_cleanup_free_ char *path = xasprintf("%s/%s", root, id);
-	_cleanup_close_ int fd = open(path, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return errno == ENOENT ? 0 : err_set(errno, "open state root %s", root);
+	_cleanup_close_ int fd = openat(rfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : err_set(errno, "open state dir %s", path);
-	DIR *d = fdopendir(dup(fd));
-	if (!d)
-		return err_set(errno, "read state dir %s", path);
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			unlinkat(fd, de->d_name, 0);
-	closedir(d);
-	if (rmdir(path) < 0 && errno != ENOENT)
-		return err_set(errno, "remove state dir %s", path);
+		return errno == ENOENT ? 0 : err_set(errno, "open %s/%s", root, id);
+	_cleanup_free_ char *name = xasprintf("%s/%s", root, id);
+	if (remove_contents(fd, name, 0) < 0)
+		return -1;
+	if (unlinkat(rfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return err_set(errno, "remove %s", name);
 	return 0;
 }
 
@@ -93,67 +134,97 @@ int state_lock(int dirfd, bool exclusive)
 	return 0;
 }
 
+/* ---- state.json ---- */
+
+static int cmp_kv(const void *a, const void *b)
+{
+	return strcmp(((const struct spec_kv *)a)->key, ((const struct spec_kv *)b)->key);
+}
+
+/* Sorted by key, as Go writes a map. */
 static json_t *annotations_json(const struct cstate *st)
 {
 	json_t *o = json_object();
+	if (!st->n_annotations)
+		return o;
+	_cleanup_free_ struct spec_kv *kv = xmalloc(st->n_annotations * sizeof(*kv));
+	memcpy(kv, st->annotations, st->n_annotations * sizeof(*kv));
+	qsort(kv, st->n_annotations, sizeof(*kv), cmp_kv);
 	for (size_t i = 0; i < st->n_annotations; i++)
-		json_object_set_new(o, st->annotations[i].key,
-				    json_string(st->annotations[i].value));
+		json_object_set_new(o, kv[i].key, jstr_new(kv[i].value));
 	return o;
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+	json_object_set_new(o, key, jstr_new(v ? v : ""));
 }
 
 int state_write(int dirfd, const struct cstate *st)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s}", "ociVersion",
-			      st->oci_version, "id", st->id, "pid", (json_int_t)st->pid,
-			      "startTime", (json_int_t)st->start_time, "bundle", st->bundle,
-			      "rootfs", st->rootfs, "created", st->created, "owner", st->owner);
-	if (!o)
-		return err_set(0, "state: cannot encode");
+	/* status is informational: readers always compute the live one */
+	enum status status = st->pid > 0 ? state_status(dirfd, st) : STATUS_CREATING;
+	json_t *o = json_object();
+	set_str(o, "ociVersion", st->oci_version);
+	set_str(o, "id", st->id);
+	json_object_set_new(o, "pid", json_integer(st->pid));
+	set_str(o, "status", status_name(status));
+	json_object_set_new(o, "startTime", json_integer((json_int_t)st->start_time));
+	set_str(o, "bundle", st->bundle);
+	set_str(o, "rootfs", st->rootfs);
+	set_str(o, "created", st->created);
+	set_str(o, "owner", st->owner);
 	if (st->cgroup_path)
-		json_object_set_new(o, "cgroupPath", json_string(st->cgroup_path));
+		set_str(o, "cgroupPath", st->cgroup_path);
 	json_object_set_new(o, "annotations", annotations_json(st));
-	char *text = json_dumps(o, JSON_COMPACT);
+	_cleanup_free_ char *text = jdump_compact(o);
 	json_decref(o);
 	if (!text)
-		return err_set(0, "state: cannot encode");
-	int rc = write_file_atomic(dirfd, STATE_FILE, text, strlen(text), 0600);
-	free(text);
-	return rc;
+		return err_set(ENOMEM, "encode state");
+	return write_file_atomic(dirfd, STATE_FILE, text, strlen(text), 0600);
+}
+
+static int read_annotations(json_t *o, struct cstate *st)
+{
+	json_t *ann = NULL, *v;
+	const char *k;
+	char p[JPATH_MAX];
+	size_t i = 0;
+	if (jget_obj(o, "annotations", "state", false, &ann) < 0)
+		return -1;
+	st->annotations = arena_alloc(&st->arena, json_object_size(ann) * sizeof(*st->annotations));
+	json_object_foreach(ann, k, v)
+	{
+		snprintf(p, sizeof(p), "state.annotations[\"%s\"]", k);
+		if (jval_str(v, p, &st->arena, &st->annotations[i].value) < 0)
+			return -1;
+		st->annotations[i++].key = arena_strdup(&st->arena, k);
+	}
+	st->n_annotations = i;
+	return 0;
 }
 
 static int read_fields(json_t *o, struct cstate *st)
 {
 	struct arena *a = &st->arena;
+	const char *p = "state";
 	int64_t pid = 0;
 	uint64_t start = 0;
-	json_t *ann = NULL;
-	if (jget_str(o, "ociVersion", "state", true, a, &st->oci_version) < 0 ||
-	    jget_str(o, "id", "state", true, a, &st->id) < 0 ||
-	    jget_int(o, "pid", "state", true, 0, INT32_MAX, &pid) < 0 ||
-	    jget_u64(o, "startTime", "state", false, &start) < 0 ||
-	    jget_str(o, "bundle", "state", true, a, &st->bundle) < 0 ||
-	    jget_str(o, "rootfs", "state", true, a, &st->rootfs) < 0 ||
-	    jget_str(o, "created", "state", true, a, &st->created) < 0 ||
-	    jget_str(o, "owner", "state", false, a, &st->owner) < 0 ||
-	    jget_str(o, "cgroupPath", "state", false, a, &st->cgroup_path) < 0 ||
-	    jget_obj(o, "annotations", "state", false, &ann) < 0)
+	if (jval_obj(o, p) < 0 || jget_str(o, "ociVersion", p, true, a, &st->oci_version) < 0 ||
+	    jget_str(o, "id", p, true, a, &st->id) < 0 ||
+	    jget_int(o, "pid", p, true, 0, INT32_MAX, &pid) < 0 ||
+	    jget_u64(o, "startTime", p, false, &start) < 0 ||
+	    jget_str(o, "bundle", p, true, a, &st->bundle) < 0 ||
+	    jget_str(o, "rootfs", p, true, a, &st->rootfs) < 0 ||
+	    jget_str(o, "created", p, true, a, &st->created) < 0 ||
+	    jget_str(o, "owner", p, false, a, &st->owner) < 0 ||
+	    jget_str(o, "cgroupPath", p, false, a, &st->cgroup_path) < 0 ||
+	    read_annotations(o, st) < 0)
 		return -1;
 	st->pid = (pid_t)pid;
 	st->start_time = start;
 	if (!st->owner)
 		st->owner = arena_strdup(a, "");
-	size_t n = ann ? json_object_size(ann) : 0, i = 0;
-	const char *k;
-	json_t *v;
-	st->annotations = arena_alloc(a, n * sizeof(*st->annotations));
-	json_object_foreach (ann, k, v) {
-		if (!json_is_string(v))
-			continue;
-		st->annotations[i].key = arena_strdup(a, k);
-		st->annotations[i++].value = arena_strdup(a, json_string_value(v));
-	}
-	st->n_annotations = i;
 	return 0;
 }
 
@@ -161,16 +232,16 @@ int state_read(int dirfd, struct cstate *st)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
+	struct stat sb;
 	memset(st, 0, sizeof(*st));
-	if (read_file_at(dirfd, STATE_FILE, 16 << 20, &text, &len) < 0) {
-		if (errno == ENOENT)
-			return err_set(0, "container does not exist");
+	/* a directory without state.json is a create that has not got far */
+	if (fstatat(dirfd, STATE_FILE, &sb, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+		return err_set(0, "container does not exist");
+	if (read_file_at(dirfd, STATE_FILE, STATE_MAX, &text, &len) < 0)
 		return -1;
-	}
-	json_error_t je;
-	json_t *o = json_loadb(text, len, 0, &je);
+	json_t *o = jparse(text, len, STATE_FILE);
 	if (!o)
-		return err_set(0, "state.json: %s", je.text);
+		return -1;
 	int rc = read_fields(o, st);
 	json_decref(o);
 	if (rc < 0)
@@ -191,83 +262,122 @@ enum status state_status(int dirfd, const struct cstate *st)
 	char s = proc_state(st->pid);
 	if (s == 0 || s == 'Z' || s == 'X')
 		return STATUS_STOPPED;
-	if (st->start_time && proc_start_time(st->pid) != st->start_time)
+	/* same pid, different start time: the pid was reused */
+	if (proc_start_time(st->pid) != st->start_time)
 		return STATUS_STOPPED;
 	struct stat sb;
-	if (fstatat(dirfd, STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+	if (fstatat(dirfd, STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISFIFO(sb.st_mode))
 		return STATUS_CREATED;
 	return STATUS_RUNNING;
 }
 
-static json_t *public_state(const struct cstate *st, enum status status)
-{
-	pid_t pid = status == STATUS_STOPPED ? 0 : st->pid;
-	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "ociVersion",
-			      st->oci_version, "id", st->id, "pid", (json_int_t)pid, "status",
-			      status_name(status), "bundle", st->bundle, "rootfs", st->rootfs,
-			      "created", st->created, "owner", st->owner);
-	if (o && st->n_annotations)
-		json_object_set_new(o, "annotations", annotations_json(st));
-	return o;
-}
+/* ---- what is shown to users and hooks ---- */
 
 char *state_to_json(const struct cstate *st, enum status status, bool pretty)
 {
-	json_t *o = public_state(st, status);
-	/* runc prints two-space indentation, keys in this insertion order */
-	char *text = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+	/* runc's order; annotations only when there are some; a stopped
+	 * container shows pid 0 */
+	json_t *o = json_object();
+	set_str(o, "ociVersion", st->oci_version);
+	set_str(o, "id", st->id);
+	json_object_set_new(o, "pid", json_integer(status == STATUS_STOPPED ? 0 : st->pid));
+	set_str(o, "status", status_name(status));
+	set_str(o, "bundle", st->bundle);
+	set_str(o, "rootfs", st->rootfs);
+	set_str(o, "created", st->created);
+	if (st->n_annotations)
+		json_object_set_new(o, "annotations", annotations_json(st));
+	set_str(o, "owner", st->owner);
+	char *text = pretty ? jdump_pretty(o) : jdump_compact(o);
 	json_decref(o);
-	return text ? text : xstrdup("{}");
+	if (!text)
+		abort(); /* OOM */
+	return text;
 }
 
 char *state_hook_json(const struct cstate *st, enum status status, pid_t pid)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "ociVersion", st->oci_version, "id", st->id,
-			      "status", status_name(status), "bundle", st->bundle);
+	json_t *o = json_object();
+	set_str(o, "ociVersion", st->oci_version);
+	set_str(o, "id", st->id);
+	set_str(o, "status", status_name(status));
 	if (pid > 0)
 		json_object_set_new(o, "pid", json_integer(pid));
-	json_object_set_new(o, "annotations", annotations_json(st));
-	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	set_str(o, "bundle", st->bundle);
+	if (st->n_annotations)
+		json_object_set_new(o, "annotations", annotations_json(st));
+	char *text = jdump_compact(o);
 	json_decref(o);
-	return text ? text : xstrdup("{}");
+	if (!text)
+		abort(); /* OOM */
+	return text;
 }
+
+/* ---- listing ---- */
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int state_list(const char *root, int (*fn)(const char *id, int dirfd, void *ud), void *ud)
+static bool is_dir(int rfd, const struct dirent *de)
 {
-	_cleanup_close_ int rfd = open(root, O_DIRECTORY | O_CLOEXEC);
-	if (rfd < 0)
-		return errno == ENOENT ? 0 : err_set(errno, "open state root %s", root);
-	DIR *d = fdopendir(dup(rfd));
-	if (!d)
+	struct stat sb;
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	return fstatat(rfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* The sorted names of the directories in rfd; *n gets the count. */
+static int list_dirs(int rfd, const char *root, char ***out, size_t *n)
+{
+	int dup_fd = fcntl(rfd, F_DUPFD_CLOEXEC, 3);
+	DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
 		return err_set(errno, "read state root %s", root);
+	}
 	char **ids = NULL;
-	size_t n = 0, cap = 0;
+	size_t cap = 0;
 	struct dirent *de;
+	*n = 0;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    !is_dir(rfd, de))
 			continue;
-		if (n == cap) {
+		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			ids = xrealloc(ids, cap * sizeof(*ids));
 		}
-		ids[n++] = xstrdup(de->d_name);
+		ids[(*n)++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(ids, n, sizeof(*ids), cmp_str);
+	if (*n)
+		qsort(ids, *n, sizeof(*ids), cmp_str);
+	*out = ids;
+	return 0;
+}
+
+int state_list(const char *root, int (*fn)(const char *id, int dirfd, void *ud), void *ud)
+{
+	_cleanup_close_ int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return errno == ENOENT ? 0 : err_set(errno, "open state root %s", root);
+	char **ids = NULL;
+	size_t n = 0;
+	if (list_dirs(rfd, root, &ids, &n) < 0)
+		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
-		int fd = rc == 0 ? openat(rfd, ids[i], O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-		if (fd >= 0) {
+		/* a container deleted meanwhile is simply not listed */
+		_cleanup_close_ int fd =
+		    rc < 0 ? -1
+			   : openat(rfd, ids[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
 			rc = fn(ids[i], fd, ud);
-			close(fd);
-		}
 		free(ids[i]);
 	}
 	free(ids);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }

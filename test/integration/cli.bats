@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# The command line: version, help, flags, logging.
+
+load helpers
+
+SUBCOMMANDS=(create start run state list kill delete spec)
+
+@test "cli: --version" {
+	run "$RUNTIME" --version
+	assert_success
+	[[ ${lines[0]} =~ ^[a-z]+\ version\ [0-9]+\.[0-9]+ ]] || fail "first line: ${lines[0]}"
+	echo "$output" | grep -qE '^commit: .+'
+	echo "$output" | grep -qE '^spec: [0-9]+\.[0-9]+\.[0-9]+'
+	echo "$output" | grep -qE '^libseccomp: [0-9]+\.[0-9]+\.[0-9]+'
+	run "$RUNTIME" -v
+	assert_success
+	[[ ${lines[0]} =~ ^[a-z]+\ version\ [0-9]+\.[0-9]+ ]]
+}
+
+@test "cli: --help for the runtime and every subcommand" {
+	local c
+	run "$RUNTIME" --help
+	assert_success
+	for c in "${SUBCOMMANDS[@]}"; do
+		assert_output_contains "$c"
+	done
+	assert_output_contains --root --log --log-format
+	for c in "${SUBCOMMANDS[@]}"; do
+		run "$RUNTIME" "$c" --help
+		[ "$status" -eq 0 ] || fail "$c --help: $status: $output"
+		[[ $output == *"$c"* ]] || fail "$c --help does not name it: $output"
+	done
+	run "$RUNTIME" help
+	assert_success
+}
+
+@test "cli: an unknown global flag is named, exit 1" {
+	run "$RUNTIME" --bogus-flag list
+	assert_status 1
+	assert_output_contains bogus-flag
+}
+
+@test "cli: an unknown subcommand flag is named, exit 1" {
+	run runtime state --bogus-sub x
+	assert_status 1
+	assert_output_contains bogus-sub
+}
+
+@test "cli: an unknown subcommand fails" {
+	run runtime nosuchcmd
+	assert_failure
+	assert_output_contains nosuchcmd
+}
+
+@test "cli: a missing container id is an error" {
+	local c
+	for c in start state kill delete; do
+		run runtime "$c"
+		[ "$status" -ne 0 ] || fail "$c without an id succeeded"
+	done
+}
+
+@test "cli: --flag=value forms" {
+	set_args sh -c 'exit 4'
+	run "$RUNTIME" --root="$ROOT" run --bundle="$BUNDLE" "$CID" </dev/null
+	assert_status 4
+	set_args sleep 100
+	CORUN_TEST_TAG=$TAG "$RUNTIME" --root="$ROOT" run -d --bundle="$BUNDLE" \
+		--pid-file="$TEST_DIR/p" "$CID" >"$(ct_log)" 2>&1 </dev/null 3>&-
+	run "$RUNTIME" --root="$ROOT" list -q
+	assert_equal "$output" "$CID"
+	[ "$(cat "$TEST_DIR/p")" = "$(ct_pid)" ]
+	run "$RUNTIME" --root="$ROOT" list --format=json
+	assert_success
+	echo "$output" | jq -e '.[0].status == "running"'
+	"$RUNTIME" --root="$ROOT" delete --force "$CID"
+}
+
+@test "cli: run -b BUNDLE --keep" {
+	set_args true
+	run "$RUNTIME" --root "$ROOT" run -b "$BUNDLE" --keep "$CID" </dev/null
+	assert_success
+	run runtime state "$CID"
+	assert_success
+	runtime delete "$CID"
+}
+
+@test "cli: --log --log-format json writes JSON lines on an error" {
+	log="$TEST_DIR/log.json"
+	run runtime --log "$log" --log-format json state nosuch
+	assert_failure
+	[ -s "$log" ]
+	while read -r line; do
+		echo "$line" | jq -e '(.level | type == "string") and (.msg | type == "string") and
+			(.time | type == "string")' >/dev/null || fail "bad log line: $line"
+	done <"$log"
+	jq -e 'select(.level == "error") | .msg' "$log" >/dev/null
+}
+
+@test "cli: --log with the text format" {
+	log="$TEST_DIR/log.txt"
+	run runtime --log "$log" state nosuch
+	assert_failure
+	grep -q 'level=error' "$log"
+	grep -q 'msg=' "$log"
+}
+
+@test "cli: --log-format bogus is an error" {
+	run runtime --log-format bogus list
+	assert_failure
+	assert_output_contains bogus
+}
+
+@test "cli: errors go to stderr, state to stdout" {
+	set_args sleep 100
+	run_detached
+	out=$(runtime state "$CID" 2>/dev/null)
+	echo "$out" | jq -e '.status == "running"'
+	err=$(runtime state nosuch 2>&1 >/dev/null) && fail "state nosuch succeeded"
+	[ -n "$err" ]
+}
