@@ -33,6 +33,7 @@ int check_abs(const char *in, const char *path)
 	return 0;
 }
 
+/* Lexically cleaned absolute path; NULL if a ".." climbs above "/". */
 char *clean_abs_path(struct arena *a, const char *in)
 {
 	size_t o = 0;
@@ -45,7 +46,9 @@ char *clean_abs_path(struct arena *a, const char *in)
 			e++;
 		size_t len = (size_t)(e - s);
 		if (len == 2 && s[0] == '.' && s[1] == '.') {
-			/* drop the last component; at "/" there is none to drop */
+			/* ".." at "/" would leave the rootfs: the config is wrong */
+			if (o == 0)
+				return NULL;
 			while (o > 0 && out[o - 1] != '/')
 				o--;
 			if (o > 0)
@@ -258,6 +261,8 @@ static int parse_mount(json_t *e, const char *p, struct spec *s, struct spec_mou
 		return err_set(0, "%s: must not be empty", P(q, p, "destination"));
 	/* runtime-spec 1.2: a relative destination is relative to "/" */
 	m->destination = clean_abs_path(&s->arena, dest);
+	if (!m->destination)
+		return err_set(0, "%s \"%s\": escapes the rootfs", P(q, p, "destination"), dest);
 	return 0;
 }
 

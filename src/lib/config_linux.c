@@ -87,7 +87,10 @@ static int parse_device(json_t *e, const char *p, struct spec *s, struct spec_de
 	    check_abs(d->path, P(q, p, "path")) < 0 ||
 	    jget_str(e, "type", p, true, &s->arena, &type) < 0)
 		return -1;
-	d->path = clean_abs_path(&s->arena, d->path);
+	char *clean = clean_abs_path(&s->arena, d->path);
+	if (!clean)
+		return err_set(0, "%s \"%s\": escapes the rootfs", P(q, p, "path"), d->path);
+	d->path = clean;
 	if (strcmp(d->path, "/") == 0)
 		return err_set(0, "%s: must not be \"/\"", P(q, p, "path"));
 	if (strlen(type) != 1 || !strchr("cbup", type[0]))
@@ -255,8 +258,45 @@ static int parse_sysctl(json_t *o, struct spec *s)
 	return 0;
 }
 
+static int parse_time_offset(json_t *t, const char *clock, struct spec_time_offset *out)
+{
+	json_t *o = NULL;
+	char p[JPATH_MAX];
+	snprintf(p, sizeof(p), "linux.timeOffsets");
+	if (jget_obj(t, clock, p, false, &o) < 0 || !o)
+		return 0;
+	snprintf(p, sizeof(p), "linux.timeOffsets.%s", clock);
+	out->present = true;
+	return jget_int(o, "secs", p, false, INT64_MIN, INT64_MAX, &out->secs) < 0 ||
+			       jget_u32(o, "nanosecs", p, false, &out->nanosecs, NULL) < 0
+		   ? -1
+		   : 0;
+}
+
+static int parse_time_offsets(json_t *o, struct spec *s)
+{
+	json_t *t = NULL;
+	const char *key;
+	json_t *v;
+	if (jget_obj(o, "timeOffsets", "linux", false, &t) < 0 || !t)
+		return 0;
+	json_object_foreach(t, key, v)
+	{
+		if (strcmp(key, "boottime") && strcmp(key, "monotonic"))
+			return err_set(0, "linux.timeOffsets.%s: unknown clock (boottime, monotonic)",
+				       key);
+	}
+	if (parse_time_offset(t, "boottime", &s->linux.time_boottime) < 0 ||
+	    parse_time_offset(t, "monotonic", &s->linux.time_monotonic) < 0)
+		return -1;
+	/* offsets can only be given to a namespace we create */
+	if (!s->linux.ns[NS_TIME].present || s->linux.ns[NS_TIME].path)
+		return err_set(0, "linux.timeOffsets: needs a new time namespace in linux.namespaces");
+	return 0;
+}
+
 static const char *const linux_unsupported[] = {
-    "seccomp", "intelRdt", "personality", "timeOffsets", "netDevices", "memoryPolicy", NULL};
+    "seccomp", "intelRdt", "personality", "netDevices", "memoryPolicy", NULL};
 
 int parse_linux(struct spec *s, json_t *root)
 {
@@ -278,7 +318,7 @@ int parse_linux(struct spec *s, json_t *root)
 	    parse_propagation(o, s) < 0 ||
 	    parse_path_list(o, "maskedPaths", s, &s->linux.masked_paths) < 0 ||
 	    parse_path_list(o, "readonlyPaths", s, &s->linux.readonly_paths) < 0 ||
-	    parse_sysctl(o, s) < 0 ||
+	    parse_sysctl(o, s) < 0 || parse_time_offsets(o, s) < 0 ||
 	    jget_str(o, "cgroupsPath", "linux", false, &s->arena, &s->linux.cgroups_path) < 0 ||
 	    jget_str(o, "mountLabel", "linux", false, &s->arena, &s->linux.mount_label) < 0)
 		return -1;

@@ -86,7 +86,8 @@ static int make_state_dir(const struct global_opts *g, const struct create_opts 
 	c->dir_created = true;
 	if (state_lock(c->dirfd, true) < 0)
 		return -1;
-	if (mkfifoat(c->dirfd, STATE_FIFO, 0622) < 0)
+	/* 0622 despite the umask: a non-root process.user opens it to write */
+	if (mkfifoat(c->dirfd, STATE_FIFO, 0622) < 0 || fchmodat(c->dirfd, STATE_FIFO, 0622, 0) < 0)
 		return err_set(errno, "create exec fifo");
 	/* the init writes it as container root, possibly mapped to another host uid */
 	if (fchownat(c->dirfd, STATE_FIFO, ns_host_uid(c->spec, 0), ns_host_gid(c->spec, 0), 0) < 0)
@@ -133,8 +134,10 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	}
 	bool joins = ns_any_joined(c->spec);
 	int newns = ns_new_flags(c->spec);
-	/* the cgroup namespace is created once the init sits in its cgroup */
-	int clone_flags = joins ? 0 : newns & ~CLONE_NEWCGROUP;
+	/* the init creates the cgroup namespace once it sits in its cgroup, and
+	 * the time namespace so it can set the offsets before anyone enters */
+	int late = CLONE_NEWCGROUP | CLONE_NEWTIME;
+	int clone_flags = joins ? 0 : newns & ~late;
 	struct init_args ia = {
 		.spec = c->spec,
 		.st = &c->st,
@@ -147,13 +150,17 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot,
 		.joins = joins,
-		.unshare_flags = joins ? newns : newns & CLONE_NEWCGROUP,
+		.unshare_flags = joins ? newns : newns & late,
 	};
 	pid_t pid = clone_init(clone_flags);
 	if (pid == 0) {
 		close(sv[0]);
 		if (c->console_fd >= 0)
 			close(c->console_fd);
+		/* the flock lives on our open file description: the init waits on
+		 * the fifo through a fresh one, so start/kill/delete can lock */
+		ia.statedir_fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(c->dirfd);
 		init_main(&ia);
 	}
 	int e = errno;
@@ -185,9 +192,10 @@ static int handshake(struct creation *c)
 	    ns_write_id_maps(c->child, c->spec) < 0)
 		return -1;
 	if (c->cg.drv) {
+		/* set first: a half-applied cgroup is cleaned up too */
+		c->cg_applied = true;
 		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0)
 			return -1;
-		c->cg_applied = true;
 	}
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return -1;

@@ -85,6 +85,31 @@ static int wait_fifo_or_exit(int fifo, const struct cstate *st)
 	}
 }
 
+/* After the init saw us: EOF when it execs, or the error text that stopped
+ * it (a startContainer hook, the exec itself). */
+static int wait_exec(int fifo)
+{
+	char msg[1024];
+	size_t len = 0;
+	struct pollfd p = {.fd = fifo, .events = POLLIN};
+	for (;;) {
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(errno, "poll exec fifo");
+		}
+		ssize_t n = read(fifo, msg + len, sizeof(msg) - 1 - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0 || (len += (size_t)n) == sizeof(msg) - 1)
+			break;
+	}
+	if (!len)
+		return 0;
+	msg[len] = 0;
+	return err_set(0, "%s", msg);
+}
+
 int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 {
 	_cleanup_close_ int fifo = openat(dirfd, STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -93,6 +118,10 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 	if (wait_fifo_or_exit(fifo, st) < 0)
 		return -1;
 	unlinkat(dirfd, STATE_FIFO, 0);
+	if (wait_exec(fifo) < 0) {
+		err_prefix("start");
+		return -1;
+	}
 
 	_cleanup_spec_ struct spec *saved = NULL;
 	if (!spec) {

@@ -28,6 +28,8 @@ __attribute__((noreturn)) static void init_fail(const struct init_args *a)
 {
 	if (a->sync_fd >= 0)
 		sync_send(a->sync_fd, SYNC_ERROR, 0, err_msg());
+	else if (a->fifo_fd >= 0)
+		dprintf(a->fifo_fd, "%s", err_msg()); /* `start` reports it */
 	else
 		dprintf(STDERR_FILENO, "corun: %s\n", err_msg());
 	_exit(a->sync_fd >= 0 ? 1 : 255);
@@ -40,8 +42,8 @@ __attribute__((noreturn)) static void init_fail(const struct init_args *a)
 	} while (0)
 
 /* Namespaces joined by path, then created by unshare, which only moves the
- * caller's children into a new pid or time namespace: fork once more and let
- * the grandchild be the init. Only taken when the config joins something. */
+ * caller's children into a new pid namespace: fork once more and let the
+ * grandchild be the init. Only taken when the config joins something. */
 static void enter_namespaces(struct init_args *a)
 {
 	const struct spec *s = a->spec;
@@ -55,10 +57,11 @@ static void enter_namespaces(struct init_args *a)
 		TRY(a, sync_expect(a->sync_fd, SYNC_USERMAP_DONE, &m));
 		flags &= ~CLONE_NEWUSER;
 	}
-	if (unshare(flags & ~CLONE_NEWCGROUP) < 0)
+	/* cgroup and time come later, from the init itself */
+	if (unshare(flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME)) < 0)
 		TRY(a, err_set(errno, "unshare namespaces"));
-	a->unshare_flags = flags & CLONE_NEWCGROUP;
-	bool need_fork = (flags & (CLONE_NEWPID | CLONE_NEWTIME)) || (s->linux.ns[NS_PID].path);
+	a->unshare_flags = flags & (CLONE_NEWCGROUP | CLONE_NEWTIME);
+	bool need_fork = (flags & CLONE_NEWPID) || (s->linux.ns[NS_PID].path);
 	if (!need_fork)
 		return;
 	pid_t pid = fork();
@@ -88,11 +91,23 @@ static int set_names(const struct spec *s)
 	return 0;
 }
 
+/* runtime.md: the state's pid is the one the host sees. The host's /proc
+ * is still mounted here, and its "self" link names us in its namespace. */
+static pid_t host_pid_self(void)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return getpid();
+	buf[n] = 0;
+	return (pid_t)atoi(buf);
+}
+
 static int run_hooks_inside(const struct init_args *a, enum hook_kind k, enum status status)
 {
 	if (!a->spec->hooks.count[k])
 		return 0;
-	_cleanup_free_ char *json = state_hook_json(a->st, status, getpid());
+	_cleanup_free_ char *json = state_hook_json(a->st, status, a->host_pid);
 	return hooks_run(&a->spec->hooks, k, json);
 }
 
@@ -155,18 +170,23 @@ static void set_process_attrs(const struct init_args *a, const struct spec_proce
 		TRY(a, err_set(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd));
 }
 
-/* Blocks until `corun start` opens the fifo's read end. */
-static int wait_for_start(int statedir_fd)
+/* Blocks until `corun start` opens the fifo's read end. The fd stays open
+ * (close-on-exec): `start` reads until EOF, which comes with our execve, so
+ * poststart runs after the exec; any error before it is written there. */
+static int wait_for_start(struct init_args *a)
 {
 	int fd;
 	do {
-		fd = openat(statedir_fd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
+		fd = openat(a->statedir_fd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return err_set(errno, "open exec fifo");
-	int rc = write_all(fd, "0", 1) < 0 ? err_set(errno, "write exec fifo") : 0;
-	close(fd);
-	return rc;
+	if (write_all(fd, "0", 1) < 0) {
+		close(fd);
+		return err_set(errno, "write exec fifo");
+	}
+	a->fifo_fd = fd;
+	return 0;
 }
 
 static int prepare_fds(unsigned preserve)
@@ -192,11 +212,16 @@ void init_main(const struct init_args *args)
 
 	/* no other process may ptrace or open our /proc files until exec */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (a.statedir_fd < 0)
+		TRY(&a, err_set(errno, "reopen state directory"));
 	TRY(&a, sync_expect(a.sync_fd, SYNC_GO, &m));
 	if (a.joins)
 		enter_namespaces(&a);
 	if (a.unshare_flags & CLONE_NEWCGROUP && unshare(CLONE_NEWCGROUP) < 0)
 		TRY(&a, err_set(errno, "unshare cgroup namespace"));
+	if (a.unshare_flags & CLONE_NEWTIME)
+		TRY(&a, ns_time_create(s));
+	a.host_pid = host_pid_self();
 	become_root(&a);
 	if (setsid() < 0)
 		TRY(&a, err_set(errno, "setsid"));
@@ -211,6 +236,8 @@ void init_main(const struct init_args *args)
 	set_process_attrs(&a, p);
 	_cleanup_free_ char *path = NULL;
 	TRY(&a, exec_lookup(p->args[0], p->env, &path));
+	char **envp, *home;
+	TRY(&a, env_with_home(p->env, p->user.uid, &envp, &home));
 
 	TRY(&a, sync_send(a.sync_fd, SYNC_READY, 0, NULL));
 	close(a.sync_fd);
@@ -218,14 +245,15 @@ void init_main(const struct init_args *args)
 	if (log_fd() >= 0)
 		close(log_fd());
 
-	TRY(&a, wait_for_start(a.statedir_fd));
+	a.fifo_fd = -1;
+	TRY(&a, wait_for_start(&a));
 	close(a.statedir_fd);
 	TRY(&a, run_hooks_inside(&a, HOOK_START_CONTAINER, STATUS_CREATED));
 	TRY(&a, prepare_fds(a.preserve_fds));
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(path, p->args, p->env ? p->env : (char *[]){NULL});
+	execve(path, p->args, envp ? envp : (char *[]){NULL});
 	err_set(errno, "exec %s", path);
 	init_fail(&a);
 }

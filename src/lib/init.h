@@ -19,7 +19,9 @@ struct init_args {
 	const char *bundle; /* absolute; relative bind sources start here */
 	const char *rootfs; /* absolute */
 	int sync_fd;
-	int statedir_fd;    /* O_PATH; exec.fifo is opened through it */
+	int statedir_fd;    /* unlocked; exec.fifo is opened through it */
+	int fifo_fd;        /* exec.fifo write end once `start` came, or -1 */
+	pid_t host_pid;     /* our pid as the host sees it, for the hooks' state */
 	int console_fd;     /* where the pty master goes, or -1 */
 	unsigned preserve_fds;
 	bool no_pivot;

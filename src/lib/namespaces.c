@@ -122,3 +122,30 @@ gid_t ns_host_gid(const struct spec *s, gid_t cgid)
 {
 	return map_id(s->linux.gid_mappings, s->linux.n_gid_mappings, cgid);
 }
+
+int ns_time_create(const struct spec *s)
+{
+	if (unshare(CLONE_NEWTIME) < 0)
+		return err_set(errno, "unshare time namespace");
+	const struct spec_time_offset *bt = &s->linux.time_boottime, *mt = &s->linux.time_monotonic;
+	if (!bt->present && !mt->present)
+		return 0;
+	char buf[128];
+	int n = 0;
+	/* the offsets are fixed once a process lives in the namespace: now */
+	if (mt->present)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "monotonic %lld %u\n",
+			      (long long)mt->secs, mt->nanosecs);
+	if (bt->present)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "boottime %lld %u\n",
+			      (long long)bt->secs, bt->nanosecs);
+	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(errno, "open /proc/self/timens_offsets");
+	ssize_t w = write(fd, buf, (size_t)n);
+	int e = errno;
+	close(fd);
+	if (w != n)
+		return err_set(w < 0 ? e : EIO, "linux.timeOffsets: write timens_offsets");
+	return 0;
+}

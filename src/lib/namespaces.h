@@ -25,3 +25,7 @@ int ns_write_id_maps(pid_t pid, const struct spec *s);
 /* Host uid/gid that container root maps to (itself without a user ns). */
 uid_t ns_host_uid(const struct spec *s, uid_t cuid);
 gid_t ns_host_gid(const struct spec *s, gid_t cgid);
+
+/* In the init: a new time namespace with linux.timeOffsets. The caller
+ * enters it at execve; its children at once. */
+int ns_time_create(const struct spec *s);

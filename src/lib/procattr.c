@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -168,4 +170,54 @@ int exec_lookup(const char *file, char *const *env, char **out)
 		p = end;
 	}
 	return err_set(0, "exec: \"%s\": executable file not found in $PATH", file);
+}
+
+/* The home field of uid's line in an /etc/passwd text, or NULL. */
+static char *passwd_home(const char *text, uid_t uid)
+{
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		const char *eol = line + len, *field[7], *f = line;
+		int n = 0; /* name:password:uid:gid:gecos:home:shell */
+		while (n < 7) {
+			field[n++] = f;
+			const char *colon = memchr(f, ':', (size_t)(eol - f));
+			if (!colon)
+				break;
+			f = colon + 1;
+		}
+		char *end;
+		unsigned long u = n == 7 ? strtoul(field[2], &end, 10) : 0;
+		if (n == 7 && end != field[2] && *end == ':' && u == uid && field[6] - 1 > field[5])
+			return strndup(field[5], (size_t)(field[6] - 1 - field[5]));
+		line = *eol ? eol + 1 : eol;
+	}
+	return NULL;
+}
+
+int env_with_home(char **env, uid_t uid, char ***out, char **owned)
+{
+	size_t n = 0;
+	*out = env;
+	*owned = NULL;
+	for (; env && env[n]; n++)
+		if (strncmp(env[n], "HOME=", 5) == 0)
+			return 0;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	_cleanup_free_ char *home = NULL;
+	if (read_file_at(AT_FDCWD, "/etc/passwd", 1 << 20, &text, &len) == 0)
+		home = passwd_home(text, uid);
+	if (asprintf(owned, "HOME=%s", home ? home : "/") < 0)
+		return err_set(ENOMEM, "HOME");
+	char **v = calloc(n + 2, sizeof(*v));
+	if (!v) {
+		free(*owned);
+		*owned = NULL;
+		return err_set(ENOMEM, "HOME");
+	}
+	memcpy(v, env, n * sizeof(*v));
+	v[n] = *owned;
+	*out = v;
+	return 0;
 }

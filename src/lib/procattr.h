@@ -17,3 +17,7 @@ int no_new_privs_apply(void);
  * execvp would; returns a malloc'd path or -1 with
  * "exec: \"foo\": executable file not found in $PATH". */
 int exec_lookup(const char *file, char *const *env, char **out);
+/* env plus HOME=<uid's home in /etc/passwd, else "/"> when env has no
+ * HOME, as runc does; reads the passwd file of the current root. Returns
+ * env itself or a malloc'd vector (*owned set) whose strings are borrowed. */
+int env_with_home(char **env, uid_t uid, char ***out, char **owned);

@@ -566,6 +566,11 @@ int rootfs_finalize(const struct rootfs_ctx *c)
 		return err_set(errno, "open /");
 	if (dev_readonly(s, rootfd) < 0)
 		return -1;
+	/* the new "/" is a private bind; only now can it be made shared (or
+	 * anything else) without touching the host's mounts */
+	if (s->linux.rootfs_propagation &&
+	    mount(NULL, "/", NULL, s->linux.rootfs_propagation, NULL) < 0)
+		return err_set(errno, "linux.rootfsPropagation: set the propagation of /");
 	/* before the masks: a mask bound from a read-only root is read-only
 	 * too, as in runc */
 	if (s->root_readonly) {

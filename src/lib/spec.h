@@ -127,6 +127,12 @@ struct spec_linux {
 	struct spec_kv *sysctl;
 	size_t n_sysctl;
 	char *mount_label;
+	/* linux.timeOffsets; applied when a new time namespace is made */
+	struct spec_time_offset {
+		bool present;
+		int64_t secs;
+		uint32_t nanosecs;
+	} time_boottime, time_monotonic;
 };
 
 struct spec {

@@ -134,15 +134,15 @@ static void test_valid(void)
 {
 	struct spec *s = NULL;
 	char *e = try_parse("{\"mounts\":[{\"destination\":\"proc/../dev//shm/.\"},"
-			    "{\"destination\":\"../../x/\"},{\"destination\":\"/a/./b/../c\"},"
-			    "{\"destination\":\"..\"}]}",
+			    "{\"destination\":\"x/../y/\"},{\"destination\":\"/a/./b/../c\"},"
+			    "{\"destination\":\"/a/..\"}]}",
 			    &s);
 	is_str(e, NULL, "relative mount destinations accepted");
 	if (s) {
 		is_str(s->mounts[0].destination, "/dev/shm", "proc/../dev//shm/. -> /dev/shm");
-		is_str(s->mounts[1].destination, "/x", "../../x/ -> /x");
+		is_str(s->mounts[1].destination, "/y", "x/../y/ -> /y");
 		is_str(s->mounts[2].destination, "/a/c", "/a/./b/../c -> /a/c");
-		is_str(s->mounts[3].destination, "/", ".. -> /");
+		is_str(s->mounts[3].destination, "/", "/a/.. -> /");
 		ok(s->mounts[0].type == NULL && s->mounts[0].options == NULL, "absent fields NULL");
 		spec_free(s);
 	}
@@ -327,6 +327,10 @@ static void test_mount_and_hook_errors(void)
 	fails("{\"mounts\":[{\"destination\":\"/a\",\"options\":[\"ro\",1]}]}",
 	      "mounts[0].options[1]: must be a string");
 	fails("{\"mounts\":[\"/a\"]}", "mounts[0]: must be an object");
+	fails("{\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/proc/../..\"}]}",
+	      "mounts[1].destination \"/proc/../..\": escapes the rootfs");
+	fails("{\"mounts\":[{\"destination\":\"../x\"}]}",
+	      "mounts[0].destination \"../x\": escapes the rootfs");
 	fails("{\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
 	      "\"hostID\":1,\"size\":1}]}]}",
 	      "mounts[0].uidMappings: not supported yet");
