@@ -149,6 +149,7 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.console_fd = init_console,
 		.preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot,
+		.no_new_keyring = o->no_new_keyring,
 		.joins = joins,
 		.unshare_flags = joins ? newns : newns & late,
 	};

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
+#include <linux/keyctl.h>
 
 #include "caps.h"
 #include "devices.h"
@@ -80,6 +81,24 @@ static void become_root(const struct init_args *a)
 	/* uid 0 may be unmapped; user_apply sets the final ids anyway */
 	(void)!setresgid(0, 0, 0);
 	(void)!setresuid(0, 0, 0);
+}
+
+/* A session keyring of the container's own, so its keys neither reach the
+ * caller's session nor another container's. Hosts with keyctl disabled (or
+ * denied by a seccomp filter around us) go on without one, as runc does. */
+static int join_session_keyring(const struct init_args *a)
+{
+	if (a->no_new_keyring)
+		return 0;
+	char name[128];
+	snprintf(name, sizeof(name), "_ses.%s", a->st->id);
+	long key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+	if (key < 0)
+		return errno == ENOSYS || errno == EPERM ? 0 : err_set(errno, "join session keyring %s", name);
+	/* possessor: all; owner: view, read, write, search, link; others: none */
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f1f0000, 0, 0) < 0)
+		return err_set(errno, "set the permissions of session keyring %s", name);
+	return 0;
 }
 
 static int set_names(const struct spec *s)
@@ -223,6 +242,7 @@ void init_main(const struct init_args *args)
 		TRY(&a, ns_time_create(s));
 	a.host_pid = host_pid_self();
 	become_root(&a);
+	TRY(&a, join_session_keyring(&a));
 	if (setsid() < 0)
 		TRY(&a, err_set(errno, "setsid"));
 	if (s->linux.ns[NS_UTS].present)

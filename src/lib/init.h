@@ -25,6 +25,7 @@ struct init_args {
 	int console_fd;     /* where the pty master goes, or -1 */
 	unsigned preserve_fds;
 	bool no_pivot;
+	bool no_new_keyring; /* else join a fresh session keyring "_ses.<id>" */
 	bool joins;         /* some namespace is joined by path: setns/unshare here */
 	int unshare_flags;  /* namespaces still to create here (CLONE_NEWCGROUP at least) */
 };

@@ -214,3 +214,17 @@ custom_caps='{"bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_NET
 	assert_success
 	assert_equal "${lines[0]}" 1
 }
+
+@test "keyring: a session keyring of the container's own, none with --no-new-keyring" {
+	update_config '.linux.maskedPaths -= ["/proc/keys"]'
+	set_args sh -c 'grep -c " _ses\.'"$CID"': " /proc/keys; cat /proc/keys'
+	run run_ct
+	assert_success
+	[ "${lines[0]}" = 1 ] || fail "no _ses.$CID keyring: $output"
+	# a new id: the first keyring may linger until the kernel collects it
+	CID=${CID}k
+	set_args sh -c 'grep -c " _ses\.'"$CID"': " /proc/keys; cat /proc/keys'
+	run run_ct --no-new-keyring
+	# the caller's session keyring is kept: no keyring named after the id
+	[ "${lines[0]}" = 0 ] || fail "_ses.$CID with --no-new-keyring: $output"
+}
