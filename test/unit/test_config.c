@@ -407,7 +407,15 @@ static void test_linux_errors(void)
 	fails("{\"linux\":{\"personality\":{\"domain\":\"LINUX\"}}}",
 	      "linux.personality: not supported yet");
 	fails("{\"linux\":{\"timeOffsets\":{\"monotonic\":{\"secs\":1}}}}",
-	      "linux.timeOffsets: not supported yet");
+	      "linux.timeOffsets: needs a new time namespace in linux.namespaces");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}],"
+	      "\"timeOffsets\":{\"realtime\":{\"secs\":1}}}}",
+	      "linux.timeOffsets.realtime: unknown clock (boottime, monotonic)");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}],"
+	      "\"timeOffsets\":{\"boottime\":{\"nanosecs\":-1}}}}",
+	      "linux.timeOffsets.boottime.nanosecs: must be an integer from 0 to 4294967295");
+	accepts("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}],"
+		"\"timeOffsets\":{\"boottime\":{\"secs\":-5,\"nanosecs\":7}}}}");
 	fails("{\"linux\":{\"netDevices\":{\"eth0\":{}}}}", "linux.netDevices: not supported yet");
 	fails("{\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}}}",
 	      "linux.memoryPolicy: not supported yet");
