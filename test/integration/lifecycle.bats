@@ -279,3 +279,46 @@ load helpers
 	assert_failure
 	[ "$(cat "$TEST_DIR/b3/config.json")" = '{"x": 1}' ]
 }
+
+@test "kill -a: signals every process of the container, not only the init" {
+	# pid 1 ignores TERM (no handler); its children do not
+	set_args sh -c 'sleep 100 & sleep 101 & wait; exit 5'
+	run_detached
+	sleep 0.3
+	runtime kill "$CID" TERM
+	sleep 0.3
+	assert_equal "$(ct_status)" running
+	runtime kill -a "$CID" TERM
+	wait_status "$CID" stopped
+}
+
+@test "run: the foreground runtime forwards SIGTERM to the container" {
+	set_args sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done'
+	CORUN_TEST_TAG="$TAG" "$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$CID" \
+		</dev/null >"$(ct_log)" 2>&1 3>&- &
+	rpid=$!
+	wait_status "$CID" running
+	sleep 0.3
+	kill -TERM "$rpid"
+	rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 42
+}
+
+@test "cgroups: the init is placed in the container's cgroup everywhere; delete removes it" {
+	skip_if_runc "runc places the container in a path of its own choosing"
+	set_args sleep 100
+	run_detached
+	pid=$(ct_pid)
+	n=0
+	while IFS=: read -r _ ctrl path; do
+		[ "$ctrl" != "" ] || ctrl=unified
+		case $ctrl in name=*) ctrl=${ctrl#name=} ;; esac
+		[[ $path == */"$CID" ]] || fail "$ctrl: $path is not the container's cgroup"
+		n=$((n + 1))
+	done <"/proc/$pid/cgroup"
+	[ "$n" -gt 1 ] || fail "only $n hierarchies: $(cat "/proc/$pid/cgroup")"
+	runtime delete -f "$CID"
+	left=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "$CID" 2>/dev/null)
+	[ -z "$left" ] || fail "cgroups left: $left"
+}

@@ -228,3 +228,26 @@ custom_caps='{"bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_NET
 	# the caller's session keyring is kept: no keyring named after the id
 	[ "${lines[0]}" = 0 ] || fail "_ses.$CID with --no-new-keyring: $output"
 }
+
+@test "sysctl: set in the container's namespaces, the host's unchanged" {
+	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	want=$((1 - host_fwd))
+	update_config '.linux.sysctl = {"net.ipv4.ip_forward": $f, "kernel.shmmax": "12345678"}' \
+		--arg f "$want"
+	set_args sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax'
+	run run_ct
+	assert_success
+	assert_equal "${lines[0]}" "$want"
+	assert_equal "${lines[1]}" 12345678
+	assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd"
+}
+
+@test "sysctl: a host-wide key without its namespace is refused" {
+	update_config '.linux.namespaces |= map(select(.type != "network")) |
+		.linux.sysctl = {"net.ipv4.ip_forward": "1"}'
+	set_args true
+	run run_ct
+	assert_failure
+	assert_output_contains net.ipv4.ip_forward
+	assert_nothing_left
+}
