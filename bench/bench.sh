@@ -13,6 +13,16 @@ corun=${CORUN_BIN:-$PWD/build/corun}
 
 [ "$(id -u)" -eq 0 ] || { echo "bench.sh: run as root" >&2; exit 1; }
 
+# crun 1.8 refuses a hybrid cgroup layout whose cgroup2 mount has a
+# controller (here: hugetlb). Every runtime then runs in one private mount
+# namespace without /sys/fs/cgroup/unified: the same conditions for all.
+if [ -z "${BENCH_IN_NS:-}" ] && mountpoint -q /sys/fs/cgroup/unified &&
+	[ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers)" ]; then
+	echo "# hybrid cgroups with v2 controllers: benchmarking without /sys/fs/cgroup/unified" >&2
+	exec env BENCH_IN_NS=1 unshare -m --propagation private \
+		sh -c 'umount /sys/fs/cgroup/unified && exec bash "$0" "$@"' "$0" "$@"
+fi
+
 names=() bins=()
 add() { # name, path or command
 	local p
