@@ -18,6 +18,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "terminal.h"
@@ -142,6 +143,7 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.spec = c->spec,
 		.st = &c->st,
 		.cg = &c->cg,
+		.seccomp = c->seccomp,
 		.bundle = c->bundle,
 		.rootfs = c->rootfs,
 		.sync_fd = sv[1],
@@ -186,11 +188,28 @@ static int run_runtime_hooks(struct creation *c)
 	return sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, NULL);
 }
 
+/* The init loaded a notify filter: pass its listener fd on to the agent,
+ * from here, in the runtime's namespaces, where listenerPath means what
+ * the user meant (the init may have pivoted into the rootfs already). */
+static int pass_seccomp_listener(struct creation *c, struct sync_msg *m)
+{
+	_cleanup_close_ int fd = m->fd;
+	if (fd < 0)
+		return err_set(0, "seccomp: the init sent no listener fd");
+	_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_CREATING, c->init);
+	if (seccomp_listener_send(c->spec->linux.seccomp, fd, c->init, json) < 0)
+		return -1;
+	return sync_send(c->sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
+}
+
 /* Answers the init until it reports ready (or fails). */
 static int handshake(struct creation *c)
 {
 	if (!ns_any_joined(c->spec) && c->spec->linux.ns[NS_USER].present &&
 	    ns_write_id_maps(c->child, c->spec) < 0)
+		return -1;
+	/* the init builds its rootfs while we place it in its cgroup */
+	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return -1;
 	if (c->cg.drv) {
 		/* set first: a half-applied cgroup is cleaned up too */
@@ -198,7 +217,7 @@ static int handshake(struct creation *c)
 		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0)
 			return -1;
 	}
-	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
+	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, 0, NULL) < 0)
 		return -1;
 	for (;;) {
 		struct sync_msg m;
@@ -217,6 +236,10 @@ static int handshake(struct creation *c)
 			break;
 		case SYNC_HOOKS:
 			if (run_runtime_hooks(c) < 0)
+				return -1;
+			break;
+		case SYNC_SECCOMP:
+			if (pass_seccomp_listener(c, &m) < 0)
 				return -1;
 			break;
 		case SYNC_READY:
@@ -256,6 +279,8 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 	memset(c, 0, sizeof(*c));
 	c->dirfd = c->sync_fd = c->console_fd = -1;
 	if (state_validate_id(o->id) < 0 || resolve_paths(o, c) < 0 || validate(o, c) < 0)
+		return -1;
+	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
 		return -1;
 	if (c->spec->linux.cgroups_path || c->spec->linux.n_dev_rules || geteuid() == 0) {
 		if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0)
@@ -299,6 +324,7 @@ void creation_free(struct creation *c)
 	if (c->console_fd >= 0)
 		close(c->console_fd);
 	cgroup_fini(&c->cg);
+	seccomp_prog_free(c->seccomp);
 	/* the annotations belong to the spec; st only borrowed them */
 	c->st.annotations = NULL;
 	state_free(&c->st);

@@ -21,6 +21,7 @@
 #include "namespaces.h"
 #include "procattr.h"
 #include "rootfs.h"
+#include "seccomp.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "terminal.h"
@@ -130,9 +131,25 @@ static int run_hooks_inside(const struct init_args *a, enum hook_kind k, enum st
 	return hooks_run(&a->spec->hooks, k, json);
 }
 
+/* The parent moves us into our cgroup while we build the rootfs (the first
+ * cgroup v1 migration waits for an RCU grace period, milliseconds of pure
+ * sleep); everything that needs the cgroup waits here first. The cgroup
+ * namespace, rooted at the current cgroup, is made only then. */
+static void cgroup_wait(struct init_args *a)
+{
+	struct sync_msg m;
+	if (!a->cg_pending)
+		return;
+	TRY(a, sync_expect(a->sync_fd, SYNC_CGROUP_DONE, &m));
+	a->cg_pending = false;
+	if (a->unshare_flags & CLONE_NEWCGROUP && unshare(CLONE_NEWCGROUP) < 0)
+		TRY(a, err_set(errno, "unshare cgroup namespace"));
+}
+
 static int mount_cgroup_cb(int dest_fd, const struct spec_mount *m, void *ud)
 {
-	const struct init_args *a = ud;
+	struct init_args *a = ud;
+	cgroup_wait(a);
 	if (!a->cg || !a->cg->drv)
 		return 0;
 	return a->cg->drv->mount(a->cg, dest_fd, m, a->spec->linux.ns[NS_CGROUP].present);
@@ -140,7 +157,7 @@ static int mount_cgroup_cb(int dest_fd, const struct spec_mount *m, void *ud)
 
 /* Everything that needs the host's view: mounts, devices, sysctls, hooks in
  * the runtime namespace; then pivot_root. */
-static void build_rootfs(const struct init_args *a)
+static void build_rootfs(struct init_args *a)
 {
 	const struct spec *s = a->spec;
 	struct rootfs_ctx rc = {
@@ -149,12 +166,13 @@ static void build_rootfs(const struct init_args *a)
 		.userns = s->linux.ns[NS_USER].present,
 		.no_pivot = a->no_pivot,
 		.mount_cgroup = mount_cgroup_cb,
-		.ud = (void *)a,
+		.ud = a,
 	};
 	if (chdir(a->bundle) < 0)
 		TRY(a, err_set(errno, "chdir %s", a->bundle));
 	if (s->linux.ns[NS_MNT].present)
 		TRY(a, rootfs_prepare(&rc));
+	cgroup_wait(a);
 	TRY(a, sysctl_apply(s->linux.sysctl, s->linux.n_sysctl));
 	if (s->hooks.count[HOOK_PRESTART] || s->hooks.count[HOOK_CREATE_RUNTIME]) {
 		struct sync_msg m;
@@ -180,6 +198,7 @@ static void set_process_attrs(const struct init_args *a, const struct spec_proce
 	TRY(a, rlimits_apply(p->rlimits, p->n_rlimits));
 	if (p->has_caps)
 		TRY(a, caps_drop_bounding(&p->caps));
+	TRY(a, seccomp_init_step(a->seccomp, SECCOMP_AT_PRIVILEGED, p->no_new_privileges, a->sync_fd));
 	TRY(a, user_apply(&p->user));
 	if (p->has_caps)
 		TRY(a, caps_apply(&p->caps));
@@ -234,10 +253,12 @@ void init_main(const struct init_args *args)
 	if (a.statedir_fd < 0)
 		TRY(&a, err_set(errno, "reopen state directory"));
 	TRY(&a, sync_expect(a.sync_fd, SYNC_GO, &m));
-	if (a.joins)
+	a.cg_pending = true;
+	if (a.joins) {
+		/* a fork may follow: the grandchild must be born in the cgroup */
+		cgroup_wait(&a);
 		enter_namespaces(&a);
-	if (a.unshare_flags & CLONE_NEWCGROUP && unshare(CLONE_NEWCGROUP) < 0)
-		TRY(&a, err_set(errno, "unshare cgroup namespace"));
+	}
 	if (a.unshare_flags & CLONE_NEWTIME)
 		TRY(&a, ns_time_create(s));
 	a.host_pid = host_pid_self();
@@ -259,6 +280,7 @@ void init_main(const struct init_args *args)
 	char **envp, *home;
 	TRY(&a, env_with_home(p->env, p->user.uid, &envp, &home));
 
+	TRY(&a, seccomp_init_step(a.seccomp, SECCOMP_AT_READY, p->no_new_privileges, a.sync_fd));
 	TRY(&a, sync_send(a.sync_fd, SYNC_READY, 0, NULL));
 	close(a.sync_fd);
 	a.sync_fd = -1;
@@ -273,6 +295,7 @@ void init_main(const struct init_args *args)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	TRY(&a, seccomp_init_step(a.seccomp, SECCOMP_AT_EXEC, p->no_new_privileges, -1));
 	execve(path, p->args, envp ? envp : (char *[]){NULL});
 	err_set(errno, "exec %s", path);
 	init_fail(&a);

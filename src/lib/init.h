@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "cgroup.h"
+#include "seccomp.h"
 #include "spec.h"
 #include "state.h"
 
@@ -16,6 +17,7 @@ struct init_args {
 	const struct spec *spec;
 	const struct cstate *st; /* for the hooks run inside the container */
 	struct cgroup *cg;
+	const struct seccomp_prog *seccomp; /* linux.seccomp compiled by corun, or NULL */
 	const char *bundle; /* absolute; relative bind sources start here */
 	const char *rootfs; /* absolute */
 	int sync_fd;
@@ -27,6 +29,7 @@ struct init_args {
 	bool no_pivot;
 	bool no_new_keyring; /* else join a fresh session keyring "_ses.<id>" */
 	bool joins;         /* some namespace is joined by path: setns/unshare here */
+	bool cg_pending;    /* the parent has not yet said SYNC_CGROUP_DONE */
 	int unshare_flags;  /* namespaces still to create here (CLONE_NEWCGROUP at least) */
 };
 

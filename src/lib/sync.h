@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 enum sync_type {
-	SYNC_GO = 1,       /* parent -> init: ids mapped, cgroup joined; go on */
+	SYNC_GO = 1,       /* parent -> init: ids mapped; go on */
 	SYNC_USERMAP,      /* init -> parent: I unshared a user ns, write my maps */
 	SYNC_USERMAP_DONE, /* parent -> init */
 	SYNC_PID,          /* init -> parent: value = the real init pid (after a fork) */
@@ -16,15 +16,21 @@ enum sync_type {
 	SYNC_READY,        /* init -> parent: created, waiting for start */
 	SYNC_ERROR,        /* init -> parent: text = the reason */
 	SYNC_ABORT,        /* parent -> init: give up (a hook failed) */
+	SYNC_SECCOMP,      /* init -> parent: the seccomp listener fd (SCM_RIGHTS) */
+	SYNC_SECCOMP_DONE, /* parent -> init: passed on to listenerPath */
+	SYNC_CGROUP_DONE,  /* parent -> init: you are in your cgroup */
 };
 
 struct sync_msg {
 	uint32_t type;
 	int32_t value;
 	char text[3072]; /* NUL-terminated, only for SYNC_ERROR */
+	int fd;          /* not on the wire: an fd that came with it (SCM_RIGHTS), or -1 */
 };
 
 int sync_send(int fd, enum sync_type type, int32_t value, const char *text);
+/* A message without text carrying passfd as SCM_RIGHTS. */
+int sync_send_fd(int fd, enum sync_type type, int passfd);
 /* Receives one message; EOF is an error ("container init exited ..."). */
 int sync_recv(int fd, struct sync_msg *m);
 /* Receives and checks the type; a SYNC_ERROR becomes the error message. */
