@@ -6,6 +6,8 @@
 #include "spec.h"
 
 int parse_linux(struct spec *s, json_t *root);
+/* linux.seccomp (config_seccomp.c); linux_obj is the "linux" object. */
+int parse_seccomp(json_t *linux_obj, struct spec *s);
 /* "<path>.<key>: not supported yet" for the first key present and non-empty. */
 int reject_unsupported(json_t *o, const char *path, const char *const *keys);
 /* A JSON object of strings into key/value pairs ("<path>[\"key\"]" in errors). */

@@ -296,7 +296,7 @@ static int parse_time_offsets(json_t *o, struct spec *s)
 }
 
 static const char *const linux_unsupported[] = {
-    "seccomp", "intelRdt", "personality", "netDevices", "memoryPolicy", NULL};
+    "intelRdt", "personality", "netDevices", "memoryPolicy", NULL};
 
 int parse_linux(struct spec *s, json_t *root)
 {
@@ -318,7 +318,7 @@ int parse_linux(struct spec *s, json_t *root)
 	    parse_propagation(o, s) < 0 ||
 	    parse_path_list(o, "maskedPaths", s, &s->linux.masked_paths) < 0 ||
 	    parse_path_list(o, "readonlyPaths", s, &s->linux.readonly_paths) < 0 ||
-	    parse_sysctl(o, s) < 0 || parse_time_offsets(o, s) < 0 ||
+	    parse_sysctl(o, s) < 0 || parse_time_offsets(o, s) < 0 || parse_seccomp(o, s) < 0 ||
 	    jget_str(o, "cgroupsPath", "linux", false, &s->arena, &s->linux.cgroups_path) < 0 ||
 	    jget_str(o, "mountLabel", "linux", false, &s->arena, &s->linux.mount_label) < 0)
 		return -1;

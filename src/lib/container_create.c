@@ -18,7 +18,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "rootfs.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "terminal.h"

@@ -21,7 +21,7 @@
 #include "namespaces.h"
 #include "procattr.h"
 #include "rootfs.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "terminal.h"

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "cgroup.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 #include "spec.h"
 #include "state.h"
 

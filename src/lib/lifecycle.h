@@ -26,6 +26,7 @@ struct creation {
 	pid_t init;       /* the container init (the child, or its child) */
 	int sync_fd;
 	int console_fd;   /* our end of the console socketpair (foreground tty), or -1 */
+	struct seccomp_prog *seccomp; /* compiled before anything exists, or NULL */
 };
 
 /* Builds the container up to "created". keep_console: foreground run

@@ -96,6 +96,57 @@ struct spec_devrule {
 	char access[4];       /* subset of "rwm", NUL-terminated */
 };
 
+/* linux.seccomp. Actions and comparisons are libseccomp's SCMP_ACT_* and
+ * SCMP_CMP_* by name; seccomp_filter.c maps them. */
+enum sc_action {
+	SC_ACT_KILL, /* = KILL_THREAD, as in libseccomp */
+	SC_ACT_KILL_PROCESS,
+	SC_ACT_KILL_THREAD,
+	SC_ACT_TRAP,
+	SC_ACT_ERRNO,
+	SC_ACT_TRACE,
+	SC_ACT_ALLOW,
+	SC_ACT_LOG,
+	SC_ACT_NOTIFY,
+	SC_ACT__COUNT
+};
+
+enum sc_cmp { SC_CMP_NE, SC_CMP_LT, SC_CMP_LE, SC_CMP_EQ, SC_CMP_GE, SC_CMP_GT, SC_CMP_MASKED_EQ, SC_CMP__COUNT };
+
+struct spec_seccomp_arg {
+	uint32_t index;            /* 0..5 */
+	uint64_t value, value_two; /* MASKED_EQ: value is the mask, value_two the datum */
+	enum sc_cmp op;
+};
+
+struct spec_syscall {
+	char **names; /* at least one, none empty */
+	size_t n_names;
+	enum sc_action action;
+	uint32_t errno_ret; /* ERRNO/TRACE only; EPERM when not given */
+	struct spec_seccomp_arg *args;
+	size_t n_args;
+};
+
+/* SECCOMP_FILTER_FLAG_* given in linux.seccomp.flags (kernel bit values) */
+#define SC_FLAG_TSYNC (1u << 0)
+#define SC_FLAG_LOG (1u << 1)
+#define SC_FLAG_SPEC_ALLOW (1u << 2)
+#define SC_FLAG_WAIT_KILLABLE_RECV (1u << 5)
+
+struct spec_seccomp {
+	enum sc_action default_action;
+	uint32_t default_errno_ret; /* EPERM when not given */
+	char **architectures;       /* "SCMP_ARCH_X86_64"...; may be NULL */
+	size_t n_architectures;
+	uint32_t flags; /* SC_FLAG_* */
+	char *listener_path;     /* NULL when absent; set whenever uses_notify */
+	char *listener_metadata; /* NULL when absent */
+	struct spec_syscall *syscalls;
+	size_t n_syscalls;
+	bool uses_notify; /* some rule's action is SCMP_ACT_NOTIFY */
+};
+
 struct spec_hook {
 	char *path;
 	char **args; /* may be NULL */
@@ -127,6 +178,7 @@ struct spec_linux {
 	struct spec_kv *sysctl;
 	size_t n_sysctl;
 	char *mount_label;
+	struct spec_seccomp *seccomp; /* NULL when absent or disabled ({}) */
 	/* linux.timeOffsets; applied when a new time namespace is made */
 	struct spec_time_offset {
 		bool present;
@@ -171,3 +223,4 @@ const char *ns_type_name(enum ns_type t);   /* "pid", "network", ... (spec names
 int ns_clone_flag(enum ns_type t);           /* CLONE_NEWPID ... */
 const char *ns_proc_name(enum ns_type t);   /* "pid", "net", ... (/proc/PID/ns names) */
 const char *hook_kind_name(enum hook_kind k); /* "prestart", ... */
+const char *sc_action_name(enum sc_action a);   /* "SCMP_ACT_ERRNO", ... */

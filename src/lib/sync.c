@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -26,14 +27,66 @@ int sync_send(int fd, enum sync_type type, int32_t value, const char *text)
 	}
 }
 
+int sync_send_fd(int fd, enum sync_type type, int passfd)
+{
+	struct sync_msg m = {.type = type};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct sync_msg, text)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+	for (;;) {
+		if (sendmsg(fd, &mh, MSG_NOSIGNAL) >= 0)
+			return 0;
+		if (errno != EINTR)
+			return err_set(errno, "sync: send");
+	}
+}
+
+/* Keeps the first fd of an SCM_RIGHTS message in *passfd, closes others. */
+static void take_fds(struct msghdr *mh, int *passfd)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int f;
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*passfd < 0)
+				*passfd = f;
+			else
+				close(f);
+		}
+	}
+}
+
 int sync_recv(int fd, struct sync_msg *m)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = m, .iov_len = offsetof(struct sync_msg, fd)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t r;
+	m->fd = -1;
 	do {
-		r = recv(fd, m, sizeof(*m), 0);
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return err_set(errno, "sync: receive");
+	take_fds(&mh, &m->fd);
 	if (r == 0)
 		return err_set(0, "container init exited without reporting why");
 	if ((size_t)r < offsetof(struct sync_msg, text))

@@ -104,10 +104,9 @@ expect_config_error() {
 	expect_config_error "process.env"
 }
 
-@test "config: unsupported feature: linux.seccomp" {
-	skip_if_runc "runc supports seccomp"
-	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}'
-	expect_config_error linux.seccomp "not supported"
+@test "config: bad linux.seccomp action" {
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_BOGUS"}'
+	expect_config_error linux.seccomp.defaultAction SCMP_ACT_BOGUS
 }
 
 @test "config: uidMappings without a user namespace" {

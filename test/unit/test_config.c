@@ -389,8 +389,8 @@ static void test_linux_errors(void)
 	      "linux.sysctl[\"net.ipv4.ip_forward\"]: must be a string");
 	fails("{\"linux\":{\"maskedPaths\":[\"/proc/kcore\",\"proc/keys\"]}}",
 	      "linux.maskedPaths[1]: must be absolute");
-	fails("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}}}",
-	      "linux.seccomp: not supported yet");
+	fails("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_BOGUS\"}}}",
+	      "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_BOGUS\"");
 	static const char *const res[] = {"memory",  "cpu",  "pids",   "blockIO",
 					  "network", "rdma", "unified"};
 	for (size_t i = 0; i < ARRAY_SIZE(res); i++) {
