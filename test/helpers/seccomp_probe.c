@@ -22,7 +22,7 @@ static const struct {
 } names[] = {
     {"getpid", SYS_getpid},   {"getppid", SYS_getppid}, {"personality", SYS_personality},
     {"umask", SYS_umask},     {"kill", SYS_kill},       {"mkdirat", SYS_mkdirat},
-    {"getpriority", SYS_getpriority},
+    {"getpriority", SYS_getpriority}, {"getpgid", SYS_getpgid},
 };
 
 static long syscall_nr(const char *s)
