@@ -115,7 +115,7 @@ static int set_value(const struct opt *o, const char *flag, const char *v, bool 
 
 /* Like runc's CLI library: a defined flag may follow the positional
  * arguments; it is moved to the front with the argument after it when that
- * does not start with "-" (even for a boolean flag: `kill ID -a KILL` names
+ * is not itself a defined flag (even for a boolean flag: `kill ID -a KILL` names
  * container KILL in runc too). Nothing after "--" moves. */
 void opts_reorder(const struct opt *opts, int argc, char **argv)
 {
@@ -132,14 +132,16 @@ void opts_reorder(const struct opt *opts, int argc, char **argv)
 				rest[nr++] = argv[i++];
 			break;
 		}
-		if (want_value && a[0] != '-') {
+		const char *name = a[0] == '-' && strcmp(a, "-") ? a + 1 + (a[1] == '-') : NULL;
+		size_t len = name ? strcspn(name, "=") : 0;
+		bool is_flag = name && find(opts, name, len, true);
+		/* anything but a defined flag can be a value: "--pids-limit -1", "-r -" */
+		if (want_value && !is_flag) {
 			want_value = false;
 			flags[nf++] = argv[i];
 			continue;
 		}
-		const char *name = a[0] == '-' && strcmp(a, "-") ? a + 1 + (a[1] == '-') : NULL;
-		size_t len = name ? strcspn(name, "=") : 0;
-		if (name && find(opts, name, len, true)) {
+		if (is_flag) {
 			flags[nf++] = argv[i];
 			if (!name[len])
 				want_value = true;

@@ -319,3 +319,10 @@ char **cgroup_device_writes(const struct spec_devrule *rules, size_t n)
 	free(st.ex);
 	return v;
 }
+
+bool cgroup_frozen_text(const char *text)
+{
+	/* v1 freezer.state reads FROZEN (FREEZING is not there yet); v2
+	 * cgroup.freeze reads 1 */
+	return str_has_prefix(text, "FROZEN") || !strcmp(text, "1") || !strcmp(text, "1\n");
+}

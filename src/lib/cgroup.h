@@ -9,6 +9,7 @@
 #include "spec.h"
 
 struct cgroup_driver;
+struct json_t;
 
 struct cgroup {
 	const struct cgroup_driver *drv;
@@ -22,6 +23,20 @@ struct cgroup_driver {
 	int (*init)(struct cgroup *cg);
 	/* Creates the cgroup, applies resources and moves pid into it. */
 	int (*apply)(struct cgroup *cg, const struct spec *s, pid_t pid);
+	/* Sets linux.resources (not the device rules) on the existing cgroup:
+	 * create and update both go through here. */
+	int (*set)(struct cgroup *cg, const struct spec_resources *r);
+	/* Freezes (and waits until every task is frozen) or thaws. */
+	int (*freeze)(struct cgroup *cg, bool frozen);
+	/* The file whose content says whether the cgroup is frozen ("FROZEN"
+	 * or "1"), malloc'd; NULL when the host cannot freeze. state.json keeps
+	 * it so that `state` and `list` learn "paused" from one read. */
+	char *(*freeze_file)(struct cgroup *cg);
+	/* runc's stats object ({"cpu":..., "memory":..., ...}) for events. */
+	int (*stats)(struct cgroup *cg, struct json_t **out);
+	/* An eventfd that becomes readable (8-byte counter) on each OOM in the
+	 * cgroup. */
+	int (*oom_fd)(struct cgroup *cg);
 	/* Signals every process in the cgroup. */
 	int (*kill_all)(struct cgroup *cg, int sig);
 	/* Lists pids; malloc'd array. */
@@ -40,4 +55,7 @@ extern const struct cgroup_driver cgroup_v1_driver;
  * own cgroup in each hierarchy, as runc does. */
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, bool systemd);
 void cgroup_fini(struct cgroup *cg);
+
+/* Whether the freeze file content (see freeze_file) says frozen. */
+bool cgroup_frozen_text(const char *text);
 

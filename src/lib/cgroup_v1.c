@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 #include <linux/mount.h>
 
-#include "cgroup.h"
+#include "cgroup_v1.h"
 #include "log.h"
 #include "mount_opts.h"
 #include "rootfs_util.h"
@@ -22,18 +22,6 @@ int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);
 int cgroup_kill_procs(const char *dir, int sig);
 int cgroup_remove(const char *dir, const char *stop);
 char **cgroup_device_writes(const struct spec_devrule *rules, size_t n);
-
-struct hier {
-	char *mnt;  /* mount point, e.g. /sys/fs/cgroup/cpu */
-	char *ctrl; /* "cpu", "cpu,cpuacct", "name=systemd"; "" for the cgroup2 mount */
-	char *base; /* where the path starts: the mount, or our own cgroup in it */
-	char *dir;  /* the container's directory */
-};
-
-struct v1 {
-	struct hier *h;
-	size_t n;
-};
 
 /* Whether the comma-separated list holds name. */
 static bool list_has(const char *list, const char *name, size_t len)
@@ -60,6 +48,14 @@ static bool same_set(const char *a, const char *b)
 static bool has_ctrl(const struct hier *h, const char *name)
 {
 	return list_has(h->ctrl, name, strlen(name));
+}
+
+const struct hier *v1_hier(const struct v1 *v, const char *name)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (has_ctrl(&v->h[i], name))
+			return &v->h[i];
+	return NULL;
 }
 
 /* The controllers (and name=) of a v1 mount, from its super options. */
@@ -251,6 +247,8 @@ static int apply_devices(const struct hier *h, const struct spec *s)
 	return 0;
 }
 
+/* Every directory and limit is in place before the pid joins, so the
+ * init never runs outside its limits. */
 static int v1_apply(struct cgroup *cg, const struct spec *s, pid_t pid)
 {
 	struct v1 *v = cg->priv;
@@ -262,9 +260,12 @@ static int v1_apply(struct cgroup *cg, const struct spec *s, pid_t pid)
 			return -1;
 		if (s && has_ctrl(h, "devices") && apply_devices(h, s) < 0)
 			return -1;
-		if (write_knob(h->dir, "cgroup.procs", buf) < 0)
-			return err_prefix("join cgroup");
 	}
+	if (s && v1_set(cg, &s->linux.resources) < 0)
+		return -1;
+	for (size_t i = 0; i < v->n; i++)
+		if (write_knob(v->h[i].dir, "cgroup.procs", buf) < 0)
+			return err_prefix("join cgroup");
 	return 0;
 }
 
@@ -294,6 +295,10 @@ static int v1_destroy(struct cgroup *cg)
 {
 	struct v1 *v = cg->priv;
 	int rc = 0;
+	/* frozen tasks cannot exit, and their cgroup cannot be removed */
+	const struct hier *fz = v1_hier(v, "freezer");
+	if (fz && v1_has_knob(fz->dir, "freezer.state"))
+		(void)v1_freeze(cg, false);
 	for (size_t i = 0; i < v->n; i++) {
 		if (cgroup_remove(v->h[i].dir, v->h[i].base) < 0 && rc == 0) {
 			rc = -1;
@@ -422,6 +427,11 @@ const struct cgroup_driver cgroup_v1_driver = {
     .name = "cgroupfs-v1",
     .init = v1_init,
     .apply = v1_apply,
+    .set = v1_set,
+    .freeze = v1_freeze,
+    .freeze_file = v1_freeze_file,
+    .stats = v1_stats,
+    .oom_fd = v1_oom_fd,
     .kill_all = v1_kill_all,
     .pids = v1_pids,
     .destroy = v1_destroy,

@@ -6,6 +6,8 @@
 #include "spec.h"
 
 int parse_linux(struct spec *s, json_t *root);
+/* linux.resources (config_resources.c); linux_obj is the "linux" object. */
+int parse_resources(json_t *linux_obj, struct spec *s);
 /* linux.seccomp (config_seccomp.c); linux_obj is the "linux" object. */
 int parse_seccomp(json_t *linux_obj, struct spec *s);
 /* "<path>.<key>: not supported yet" for the first key present and non-empty. */

@@ -128,63 +128,6 @@ static int parse_devices(json_t *o, struct spec *s)
 	return 0;
 }
 
-static int parse_devrule(json_t *e, const char *p, struct spec *s, struct spec_devrule *r)
-{
-	char *type = NULL, *access = NULL;
-	char q[JPATH_MAX];
-	r->major = r->minor = -1;
-	r->type = 'a';
-	if (jval_obj(e, p) < 0)
-		return -1;
-	if (!json_is_boolean(json_object_get(e, "allow")))
-		return err_set(0, "%s: must be a boolean", P(q, p, "allow"));
-	r->allow = json_is_true(json_object_get(e, "allow"));
-	if (jget_str(e, "type", p, false, &s->arena, &type) < 0 ||
-	    jget_str(e, "access", p, false, &s->arena, &access) < 0 ||
-	    jget_int(e, "major", p, false, -1, UINT32_MAX, &r->major) < 0 ||
-	    jget_int(e, "minor", p, false, -1, UINT32_MAX, &r->minor) < 0)
-		return -1;
-	if (type && *type) {
-		if (strlen(type) != 1 || !strchr("acb", type[0]))
-			return err_set(0, "%s.type: must be one of a, c, b (got \"%s\")", p, type);
-		r->type = type[0];
-	}
-	/* absent or empty access means all of them, as in runc */
-	const char *acc = access && *access ? access : "rwm";
-	size_t n = strlen(acc);
-	if (n > 3 || strspn(acc, "rwm") != n || (n > 1 && acc[0] == acc[1]) ||
-	    (n > 2 && (acc[0] == acc[2] || acc[1] == acc[2])))
-		return err_set(0, "%s.access: must be a combination of r, w, m (got \"%s\")", p,
-			       acc);
-	memcpy(r->access, acc, n + 1);
-	return 0;
-}
-
-static const char *const resources_unsupported[] = {
-    "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL};
-
-static int parse_resources(json_t *o, struct spec *s)
-{
-	json_t *res = NULL, *arr = NULL, *e;
-	char p[JPATH_MAX];
-	if (jget_obj(o, "resources", "linux", false, &res) < 0)
-		return -1;
-	if (!res)
-		return 0;
-	if (reject_unsupported(res, "linux.resources", resources_unsupported) < 0 ||
-	    jget_arr(res, "devices", "linux.resources", false, &arr) < 0)
-		return -1;
-	s->linux.dev_rules =
-	    arena_alloc(&s->arena, json_array_size(arr) * sizeof(struct spec_devrule));
-	JARR_EACH(arr, "linux.resources.devices", p, i, e)
-	{
-		if (parse_devrule(e, p, s, &s->linux.dev_rules[i]) < 0)
-			return -1;
-	}
-	s->linux.n_dev_rules = json_array_size(arr);
-	return 0;
-}
-
 static int parse_propagation(json_t *o, struct spec *s)
 {
 	static const struct {

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "container_cgroup.h"
 #include "hooks.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -189,13 +190,12 @@ int container_kill(const struct global_opts *g, const char *id, int sig, bool al
 	if (s == STATUS_STOPPED && !all) {
 		rc = err_set(0, "container not running");
 	} else if (all && st.cgroup_path) {
-		struct cgroup cg = {0};
-		if (cgroup_init(&cg, st.cgroup_path, id, g->systemd_cgroup) < 0 ||
-		    cg.drv->kill_all(&cg, sig) < 0)
-			rc = -1;
-		cgroup_fini(&cg);
+		rc = container_kill_all(g, &st, sig);
 	} else if (s != STATUS_STOPPED) {
 		rc = signal_init(&st, sig, false);
+		/* a frozen task only dies once thawed; runc thaws for SIGKILL only */
+		if (rc == 0 && s == STATUS_PAUSED && sig == SIGKILL)
+			container_thaw_quiet(g, &st);
 	}
 	state_free(&st);
 	return rc;
@@ -230,6 +230,7 @@ static int kill_container(const struct global_opts *g, const struct cstate *st)
 	}
 	if (signal_init(st, SIGKILL, true) < 0)
 		return -1;
+	container_thaw_quiet(g, st); /* delete -f of a paused container */
 	return wait_exit(st->pid, 10000);
 }
 

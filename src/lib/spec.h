@@ -147,6 +147,74 @@ struct spec_seccomp {
 	bool uses_notify; /* some rule's action is SCMP_ACT_NOTIFY */
 };
 
+/* linux.resources other than devices. has_* tells a field was given
+ * (JSON null counts as absent); unset fields leave the cgroup alone. */
+struct spec_weight_dev {
+	int64_t major, minor;
+	bool has_weight, has_leaf_weight;
+	uint16_t weight, leaf_weight;
+};
+
+struct spec_rate_dev {
+	int64_t major, minor;
+	uint64_t rate;
+};
+
+enum throttle_kind { THROTTLE_READ_BPS, THROTTLE_WRITE_BPS, THROTTLE_READ_IOPS, THROTTLE_WRITE_IOPS, THROTTLE__COUNT };
+
+struct spec_hugepage {
+	char *page_size; /* "2MB", "1GB": as the hugetlb files are named */
+	uint64_t limit;
+};
+
+struct spec_net_prio {
+	char *name;
+	uint32_t priority;
+};
+
+struct spec_rdma {
+	char *device;
+	bool has_hca_handles, has_hca_objects;
+	uint32_t hca_handles, hca_objects;
+};
+
+struct spec_resources {
+	struct spec_memory {
+		bool has_limit, has_reservation, has_swap, has_kernel, has_kernel_tcp;
+		bool has_swappiness, has_disable_oom_killer, has_use_hierarchy;
+		int64_t limit, reservation, swap, kernel, kernel_tcp; /* -1 = unlimited */
+		uint64_t swappiness;
+		bool disable_oom_killer, use_hierarchy, check_before_update;
+	} memory;
+	struct spec_cpu {
+		bool has_shares, has_quota, has_burst, has_period, has_rt_runtime, has_rt_period;
+		bool has_idle;
+		uint64_t shares, burst, period, rt_period;
+		int64_t quota, rt_runtime, idle;
+		char *cpus, *mems; /* NULL or "" = unset */
+	} cpu;
+	bool has_pids_limit;
+	int64_t pids_limit; /* <= 0 = no limit */
+	struct spec_blkio {
+		bool has_weight, has_leaf_weight;
+		uint16_t weight, leaf_weight;
+		struct spec_weight_dev *weight_device;
+		size_t n_weight_device;
+		struct spec_rate_dev *throttle[THROTTLE__COUNT];
+		size_t n_throttle[THROTTLE__COUNT];
+	} blkio;
+	struct spec_hugepage *hugepages;
+	size_t n_hugepages;
+	bool has_class_id;
+	uint32_t class_id;
+	struct spec_net_prio *net_prio;
+	size_t n_net_prio;
+	struct spec_rdma *rdma;
+	size_t n_rdma;
+	struct spec_kv *unified;
+	size_t n_unified;
+};
+
 struct spec_hook {
 	char *path;
 	char **args; /* may be NULL */
@@ -172,6 +240,7 @@ struct spec_linux {
 	char *cgroups_path; /* may be NULL */
 	struct spec_devrule *dev_rules; /* linux.resources.devices */
 	size_t n_dev_rules;
+	struct spec_resources resources; /* the rest of linux.resources */
 	unsigned long rootfs_propagation; /* MS_SHARED... or 0 when absent */
 	char **masked_paths;
 	char **readonly_paths;

@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "cgroup.h"
 #include "json.h"
 
 #define STATE_MAX (16u << 20)
@@ -176,6 +177,8 @@ int state_write(int dirfd, const struct cstate *st)
 	set_str(o, "owner", st->owner);
 	if (st->cgroup_path)
 		set_str(o, "cgroupPath", st->cgroup_path);
+	if (st->freeze_file)
+		set_str(o, "freezeFile", st->freeze_file);
 	json_object_set_new(o, "annotations", annotations_json(st));
 	_cleanup_free_ char *text = jdump_compact(o);
 	json_decref(o);
@@ -219,6 +222,7 @@ static int read_fields(json_t *o, struct cstate *st)
 	    jget_str(o, "created", p, true, a, &st->created) < 0 ||
 	    jget_str(o, "owner", p, false, a, &st->owner) < 0 ||
 	    jget_str(o, "cgroupPath", p, false, a, &st->cgroup_path) < 0 ||
+	    jget_str(o, "freezeFile", p, false, a, &st->freeze_file) < 0 ||
 	    read_annotations(o, st) < 0)
 		return -1;
 	st->pid = (pid_t)pid;
@@ -255,6 +259,18 @@ void state_free(struct cstate *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* One small read: state and list stay cheap. */
+static bool is_frozen(const char *file)
+{
+	char buf[16];
+	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return cgroup_frozen_text(buf);
+}
+
 enum status state_status(int dirfd, const struct cstate *st)
 {
 	if (st->pid <= 0)
@@ -265,6 +281,8 @@ enum status state_status(int dirfd, const struct cstate *st)
 	/* same pid, different start time: the pid was reused */
 	if (proc_start_time(st->pid) != st->start_time)
 		return STATUS_STOPPED;
+	if (st->freeze_file && is_frozen(st->freeze_file))
+		return STATUS_PAUSED;
 	struct stat sb;
 	if (fstatat(dirfd, STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISFIFO(sb.st_mode))
 		return STATUS_CREATED;

@@ -21,6 +21,7 @@ struct cstate {
 	char *created; /* RFC 3339 with nanoseconds */
 	char *owner;   /* user name of the creator, "" when unknown */
 	char *cgroup_path; /* may be NULL */
+	char *freeze_file; /* the cgroup driver's freeze_file; may be NULL */
 	struct spec_kv *annotations;
 	size_t n_annotations;
 	struct arena arena; /* owns every string above */
@@ -51,8 +52,9 @@ int state_write(int dirfd, const struct cstate *st);
 int state_read(int dirfd, struct cstate *st); /* fills st; free with state_free */
 void state_free(struct cstate *st);
 
-/* The live status, from the saved pid and start time and the fifo; never
- * forks. A pid that is gone, a zombie, or reused means stopped. */
+/* The live status, from the saved pid and start time, the freeze file
+ * (paused) and the fifo; never forks. A pid that is gone, a zombie, or
+ * reused means stopped. */
 enum status state_status(int dirfd, const struct cstate *st);
 
 /* The JSON `corun state` prints (runc's field order and indentation:
