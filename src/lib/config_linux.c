@@ -206,14 +206,16 @@ static int parse_time_offset(json_t *t, const char *clock, struct spec_time_offs
 	json_t *o = NULL;
 	char p[JPATH_MAX];
 	snprintf(p, sizeof(p), "linux.timeOffsets");
-	if (jget_obj(t, clock, p, false, &o) < 0 || !o)
+	if (jget_obj(t, clock, p, false, &o) < 0)
+		return -1;
+	if (!o)
 		return 0;
 	snprintf(p, sizeof(p), "linux.timeOffsets.%s", clock);
 	out->present = true;
-	return jget_int(o, "secs", p, false, INT64_MIN, INT64_MAX, &out->secs) < 0 ||
-			       jget_u32(o, "nanosecs", p, false, &out->nanosecs, NULL) < 0
-		   ? -1
-		   : 0;
+	if (jget_int(o, "secs", p, false, INT64_MIN, INT64_MAX, &out->secs) < 0 ||
+	    jget_u32(o, "nanosecs", p, false, &out->nanosecs, NULL) < 0)
+		return -1;
+	return 0;
 }
 
 static int parse_time_offsets(json_t *o, struct spec *s)
@@ -221,7 +223,9 @@ static int parse_time_offsets(json_t *o, struct spec *s)
 	json_t *t = NULL;
 	const char *key;
 	json_t *v;
-	if (jget_obj(o, "timeOffsets", "linux", false, &t) < 0 || !t)
+	if (jget_obj(o, "timeOffsets", "linux", false, &t) < 0)
+		return -1;
+	if (!t)
 		return 0;
 	json_object_foreach(t, key, v)
 	{

@@ -414,6 +414,11 @@ static void test_linux_errors(void)
 	      "linux.timeOffsets.boottime.nanosecs: must be an integer from 0 to 4294967295");
 	accepts("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}],"
 		"\"timeOffsets\":{\"boottime\":{\"secs\":-5,\"nanosecs\":7}}}}");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}],\"timeOffsets\":1}}",
+	      "linux.timeOffsets: must be an object");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}],"
+	      "\"timeOffsets\":{\"monotonic\":[]}}}",
+	      "linux.timeOffsets.monotonic: must be an object");
 	fails("{\"linux\":{\"netDevices\":{\"eth0\":{}}}}", "linux.netDevices: not supported yet");
 	fails("{\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}}}",
 	      "linux.memoryPolicy: not supported yet");
