@@ -14,22 +14,6 @@
 #include "lifecycle.h"
 #include "log.h"
 
-/* The state of id with its directory locked; -1 + err when it is not there. */
-static int open_state(const struct global_opts *g, const char *id, bool exclusive,
-		      struct cstate *st)
-{
-	if (state_validate_id(id) < 0)
-		return -1;
-	int fd = state_dir_open(g->root, id);
-	if (fd < 0)
-		return -1;
-	if (state_lock(fd, exclusive) < 0 || state_read(fd, st) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int open_cgroup(const struct global_opts *g, const struct cstate *st, struct cgroup *cg)
 {
 	if (!st->cgroup_path)
@@ -40,7 +24,7 @@ static int open_cgroup(const struct global_opts *g, const struct cstate *st, str
 static int set_frozen(const struct global_opts *g, const char *id, bool frozen)
 {
 	struct cstate st = {0};
-	_cleanup_close_ int fd = open_state(g, id, true, &st);
+	_cleanup_close_ int fd = state_open_locked(g, id, true, &st);
 	if (fd < 0)
 		return -1;
 	enum status s = state_status(fd, &st);
@@ -127,7 +111,7 @@ static int print_stats(struct cgroup *cg, FILE *out, const char *id)
 static bool still_running(const struct global_opts *g, const char *id)
 {
 	struct cstate st = {0};
-	_cleanup_close_ int fd = open_state(g, id, false, &st);
+	_cleanup_close_ int fd = state_open_locked(g, id, false, &st);
 	bool up = fd >= 0 && state_status(fd, &st) != STATUS_STOPPED;
 	state_free(&st);
 	err_clear();
@@ -196,7 +180,7 @@ int container_events(const struct global_opts *g, const char *id, bool stats_onl
 		     long long interval_ms, FILE *out)
 {
 	struct cstate st = {0};
-	int fd = open_state(g, id, false, &st);
+	int fd = state_open_locked(g, id, false, &st);
 	if (fd < 0)
 		return -1;
 	enum status s = state_status(fd, &st);

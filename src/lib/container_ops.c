@@ -143,8 +143,8 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 	return 0;
 }
 
-static int open_locked(const struct global_opts *g, const char *id, bool exclusive,
-		       struct cstate *st)
+int state_open_locked(const struct global_opts *g, const char *id, bool exclusive,
+		      struct cstate *st)
 {
 	if (state_validate_id(id) < 0)
 		return -1;
@@ -161,7 +161,7 @@ static int open_locked(const struct global_opts *g, const char *id, bool exclusi
 int container_start(const struct global_opts *g, const char *id)
 {
 	struct cstate st = {0};
-	_cleanup_close_ int fd = open_locked(g, id, true, &st);
+	_cleanup_close_ int fd = state_open_locked(g, id, true, &st);
 	if (fd < 0)
 		return -1;
 	int rc;
@@ -182,7 +182,7 @@ int container_start(const struct global_opts *g, const char *id)
 int container_kill(const struct global_opts *g, const char *id, int sig, bool all)
 {
 	struct cstate st = {0};
-	_cleanup_close_ int fd = open_locked(g, id, false, &st);
+	_cleanup_close_ int fd = state_open_locked(g, id, false, &st);
 	if (fd < 0)
 		return -1;
 	int rc = 0;
