@@ -7,7 +7,7 @@ pkgs=(
 	meson ninja-build pkg-config gcc
 	libjansson-dev libseccomp-dev
 	busybox-static bats jq iproute2 util-linux
-	runc crun hyperfine time bc
+	runc crun hyperfine time bc uidmap
 )
 
 missing=()

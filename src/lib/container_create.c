@@ -94,8 +94,10 @@ static int make_state_dir(const struct global_opts *g, const struct create_opts 
 	/* 0622 despite the umask: a non-root process.user opens it to write */
 	if (mkfifoat(c->dirfd, STATE_FIFO, 0622) < 0 || fchmodat(c->dirfd, STATE_FIFO, 0622, 0) < 0)
 		return err_set(errno, "create exec fifo");
-	/* the init writes it as container root, possibly mapped to another host uid */
-	if (fchownat(c->dirfd, STATE_FIFO, ns_host_uid(c->spec, 0), ns_host_gid(c->spec, 0), 0) < 0)
+	/* the init writes it as container root, possibly mapped to another host
+	 * uid; rootless, that uid is ours already */
+	if (geteuid() == 0 &&
+	    fchownat(c->dirfd, STATE_FIFO, ns_host_uid(c->spec, 0), ns_host_gid(c->spec, 0), 0) < 0)
 		return err_set(errno, "chown exec fifo");
 	return write_file_atomic(c->dirfd, STATE_CONFIG_FILE, c->raw, c->raw_len, 0600);
 }
@@ -206,6 +208,27 @@ static int pass_seccomp_listener(struct creation *c, struct sync_msg *m)
 	return sync_send(c->sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
 }
 
+/* Rootless, no cgroupsPath and no limits asked: like runc, go on without a
+ * cgroup when none can be made (none delegated to us). */
+static int cgroup_give_up(struct creation *c)
+{
+	if (!c->cg_optional)
+		return -1;
+	log_debug("rootless: running without cgroups: %s", err_msg());
+	if (c->cg_applied && c->cg.drv->destroy(&c->cg) < 0)
+		log_debug("rootless: cgroup cleanup: %s", err_msg());
+	c->cg_applied = false;
+	cgroup_fini(&c->cg);
+	c->st.cgroup_path = c->st.freeze_file = NULL;
+	return 0;
+}
+
+static bool no_resources(const struct spec_resources *r)
+{
+	static const struct spec_resources none;
+	return memcmp(r, &none, sizeof(none)) == 0;
+}
+
 /* Answers the init until it reports ready (or fails). */
 static int handshake(struct creation *c)
 {
@@ -218,10 +241,11 @@ static int handshake(struct creation *c)
 	if (c->cg.drv) {
 		/* set first: a half-applied cgroup is cleaned up too */
 		c->cg_applied = true;
-		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0)
+		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0 && cgroup_give_up(c) < 0)
 			return -1;
 	}
-	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, 0, NULL) < 0)
+	/* value 1: the init has no cgroup to mount */
+	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, !c->cg.drv, NULL) < 0)
 		return -1;
 	for (;;) {
 		struct sync_msg m;
@@ -286,10 +310,11 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 		return -1;
 	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
 		return -1;
-	if (c->spec->linux.cgroups_path || c->spec->linux.n_dev_rules || geteuid() == 0) {
-		if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0)
-			return -1;
-	}
+	c->cg_optional = geteuid() != 0 && !c->spec->linux.cgroups_path &&
+			 no_resources(&c->spec->linux.resources);
+	if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0 &&
+	    cgroup_give_up(c) < 0)
+		return -1;
 	fill_state(g, o, c);
 	char saved_err[1024];
 	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || handshake(c) < 0)

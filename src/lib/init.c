@@ -142,6 +142,8 @@ static void cgroup_wait(struct init_args *a)
 		return;
 	TRY(a, sync_expect(a->sync_fd, SYNC_CGROUP_DONE, &m));
 	a->cg_pending = false;
+	if (m.value == 1) /* rootless without a cgroup */
+		a->cg = NULL;
 	if (a->unshare_flags & CLONE_NEWCGROUP && unshare(CLONE_NEWCGROUP) < 0)
 		TRY(a, err_set(errno, "unshare cgroup namespace"));
 }
@@ -248,8 +250,6 @@ void init_main(const struct init_args *args)
 	const struct spec_process *p = s->process;
 	struct sync_msg m;
 
-	/* no other process may ptrace or open our /proc files until exec */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (a.statedir_fd < 0)
 		TRY(&a, err_set(errno, "reopen state directory"));
 	TRY(&a, sync_expect(a.sync_fd, SYNC_GO, &m));
@@ -259,6 +259,9 @@ void init_main(const struct init_args *args)
 		cgroup_wait(&a);
 		enter_namespaces(&a);
 	}
+	/* no other process may ptrace or open our /proc files until exec; not
+	 * earlier: a rootless parent writes our id maps through those files */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (a.unshare_flags & CLONE_NEWTIME)
 		TRY(&a, ns_time_create(s));
 	a.host_pid = host_pid_self();

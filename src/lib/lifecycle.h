@@ -20,6 +20,7 @@ struct creation {
 	bool dir_created;
 	struct cgroup cg;
 	bool cg_applied;
+	bool cg_optional;   /* rootless without limits: go on without a cgroup */
 	bool hooks_started; /* from here on a failure also runs poststop hooks */
 	struct cstate st;
 	pid_t child;      /* our direct child */

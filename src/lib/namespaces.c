@@ -6,7 +6,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <linux/nsfs.h>
 
 int ns_new_flags(const struct spec *s)
@@ -94,14 +97,82 @@ static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, si
 	return 0;
 }
 
+/* Only our own id, once: what an unprivileged writer may map itself. */
+static bool own_id_only(const struct spec_idmap *m, size_t n, uint32_t own)
+{
+	return n == 1 && m[0].size == 1 && m[0].host_id == own;
+}
+
+/* newuidmap/newgidmap (shadow's setuid helpers) write maps that
+ * /etc/subuid and /etc/subgid grant us, which we may not write ourselves. */
+static int helper_map(pid_t pid, const char *tool, const struct spec_idmap *m, size_t n)
+{
+	char *argv[3 + 3 * 340 + 1];
+	char nums[3 * 340][12];
+	size_t a = 0;
+	if (n > 340)
+		return err_set(0, "%s: too many mappings", tool);
+	argv[a++] = (char *)tool;
+	snprintf(nums[0], sizeof(nums[0]), "%d", (int)pid);
+	argv[a++] = nums[0];
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v[3] = {m[i].container_id, m[i].host_id, m[i].size};
+		for (int j = 0; j < 3; j++) {
+			char *b = nums[1 + 3 * i + (size_t)j];
+			snprintf(b, 12, "%u", v[j]);
+			argv[a++] = b;
+		}
+	}
+	argv[a] = NULL;
+	pid_t child = fork();
+	if (child < 0)
+		return err_set(errno, "fork %s", tool);
+	if (child == 0) {
+		execvp(tool, argv);
+		dprintf(STDERR_FILENO, "corun: exec %s: %s\n", tool, strerror(errno));
+		_exit(127);
+	}
+	int st;
+	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return err_set(0, "%s failed (status %d)%s", tool, WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+			       WIFEXITED(st) && WEXITSTATUS(st) == 127
+				   ? ": mapping more than your own id needs it (package uidmap)"
+				   : "");
+	return 0;
+}
+
 int ns_write_id_maps(pid_t pid, const struct spec *s)
 {
-	if (s->linux.n_gid_mappings &&
-	    write_map(pid, "gid_map", s->linux.gid_mappings, s->linux.n_gid_mappings) < 0)
-		return -1;
-	if (s->linux.n_uid_mappings &&
-	    write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.n_uid_mappings) < 0)
-		return -1;
+	const struct spec_linux *l = &s->linux;
+	if (geteuid() == 0) {
+		if (l->n_gid_mappings && write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
+			return -1;
+		if (l->n_uid_mappings && write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings) < 0)
+			return -1;
+		return 0;
+	}
+	/* rootless: our own ids we map ourselves (setgroups must be denied
+	 * first), anything more goes through the setuid helpers */
+	if (l->n_gid_mappings) {
+		if (!own_id_only(l->gid_mappings, l->n_gid_mappings, getegid())) {
+			if (helper_map(pid, "newgidmap", l->gid_mappings, l->n_gid_mappings) < 0)
+				return -1;
+		} else {
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+			if (write_file(path, "deny", 4) < 0)
+				return err_prefix("rootless");
+			if (write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
+				return -1;
+		}
+	}
+	if (l->n_uid_mappings) {
+		if (!own_id_only(l->uid_mappings, l->n_uid_mappings, geteuid()))
+			return helper_map(pid, "newuidmap", l->uid_mappings, l->n_uid_mappings);
+		return write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings);
+	}
 	return 0;
 }
 
