@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(
 	meson ninja-build pkg-config gcc
 	libjansson-dev libseccomp-dev
-	busybox-static bats jq iproute2 util-linux
+	busybox-static bats jq iproute2 util-linux man-db strace
 	runc crun hyperfine time bc uidmap
 )
 

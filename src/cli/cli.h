@@ -74,6 +74,10 @@ int cmd_pause(const struct global_opts *g, int argc, char **argv);
 int cmd_resume(const struct global_opts *g, int argc, char **argv);
 int cmd_update(const struct global_opts *g, int argc, char **argv);
 int cmd_events(const struct global_opts *g, int argc, char **argv);
+int cmd_features(const struct global_opts *g, int argc, char **argv);
+
+/* Whether the command table (main.c) implements the subcommand name. */
+bool cli_command_available(const char *name);
 
 /* Flags shared by create and run. */
 /* clang-format off */

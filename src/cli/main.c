@@ -39,8 +39,16 @@ static const struct {
     {"start", cmd_start, false, "run the user process of a created container"},
     {"state", cmd_state, false, "print the state of a container"},
     {"update", cmd_update, false, "change the resource limits of a container"},
-    {"features", NULL, false, "show the features this runtime supports"},
+    {"features", cmd_features, false, "show the enabled features"},
 };
+
+bool cli_command_available(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return commands[i].fn != NULL;
+	return false;
+}
 
 static void usage(void)
 {

@@ -65,10 +65,12 @@ int cgroup_path_clean(const char *in, char **out)
 	return 0;
 }
 
+const struct cgroup_support cgroup_support = {.v1 = true, .rdma = true};
+
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, bool systemd)
 {
 	memset(cg, 0, sizeof(*cg));
-	if (systemd)
+	if (systemd && !cgroup_support.systemd)
 		return err_set(0, "--systemd-cgroup is not supported yet");
 	/* without a configured path, runc uses the id under its own cgroup */
 	const char *p = cgroups_path && *cgroups_path ? cgroups_path : id;
@@ -78,7 +80,7 @@ int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, boo
 	struct statfs fs;
 	if (statfs("/sys/fs/cgroup", &fs) < 0)
 		return err_set(errno, "statfs /sys/fs/cgroup");
-	if (fs.f_type == CGROUP2_SUPER_MAGIC)
+	if (fs.f_type == CGROUP2_SUPER_MAGIC && !cgroup_support.v2)
 		return err_set(0, "cgroup v2 (unified) hosts are not supported yet");
 	cg->drv = &cgroup_v1_driver;
 	cg->path = take_ptr(&clean);

@@ -50,6 +50,14 @@ struct cgroup_driver {
 
 extern const struct cgroup_driver cgroup_v1_driver;
 
+/* The cgroup managers cgroup_init can drive; it refuses the others, and
+ * `corun features` reports exactly these. */
+struct cgroup_support {
+	bool v1, v2, systemd, systemd_user;
+	bool rdma; /* linux.resources.rdma is applied */
+};
+extern const struct cgroup_support cgroup_support;
+
 /* Picks the driver for this host and computes the path: linux.cgroupsPath
  * when set, else the container id; a relative path is taken under corun's
  * own cgroup in each hierarchy, as runc does. */

@@ -26,6 +26,14 @@ int reject_unsupported(json_t *o, const char *path, const char *const *keys)
 	return 0;
 }
 
+bool key_listed(const char *const *keys, const char *key)
+{
+	for (size_t i = 0; keys[i]; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
 int check_abs(const char *in, const char *path)
 {
 	if (in[0] != '/')
@@ -412,4 +420,17 @@ const char *hook_kind_name(enum hook_kind k)
 	    [HOOK_POSTSTOP] = "poststop",
 	};
 	return (unsigned)k < HOOK__COUNT ? names[k] : "unknown";
+}
+
+/* Asks the very lists parse_process, parse_mount and parse_linux reject
+ * with, so `corun features` cannot drift from what the parser accepts. */
+bool spec_key_supported(const char *path)
+{
+	if (str_has_prefix(path, "process."))
+		return !key_listed(process_unsupported, path + strlen("process."));
+	if (str_has_prefix(path, "mounts[]."))
+		return !key_listed(mount_unsupported, path + strlen("mounts[]."));
+	if (str_has_prefix(path, "linux."))
+		return linux_key_supported(path + strlen("linux."));
+	return true;
 }

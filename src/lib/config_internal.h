@@ -12,6 +12,10 @@ int parse_resources(json_t *linux_obj, struct spec *s);
 int parse_seccomp(json_t *linux_obj, struct spec *s);
 /* "<path>.<key>: not supported yet" for the first key present and non-empty. */
 int reject_unsupported(json_t *o, const char *path, const char *const *keys);
+/* Whether key is one of the NULL-terminated keys. */
+bool key_listed(const char *const *keys, const char *key);
+/* False for a key of "linux" that parse_linux refuses as not supported yet. */
+bool linux_key_supported(const char *key);
 /* A JSON object of strings into key/value pairs ("<path>[\"key\"]" in errors). */
 int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv **out, size_t *n);
 /* "/" + in, cleaned lexically: no "//" or ".", ".." never above "/". */

@@ -275,3 +275,8 @@ int parse_linux(struct spec *s, json_t *root)
 		s->linux.mount_label = NULL;
 	return 0;
 }
+
+bool linux_key_supported(const char *key)
+{
+	return !key_listed(linux_unsupported, key);
+}

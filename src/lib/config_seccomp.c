@@ -49,6 +49,24 @@ const char *sc_action_name(enum sc_action a)
 	return (unsigned)a < SC_ACT__COUNT ? action_names[a] : "unknown";
 }
 
+const char *sc_cmp_name(enum sc_cmp c)
+{
+	return (unsigned)c < SC_CMP__COUNT ? cmp_names[c] : "unknown";
+}
+
+const char *sc_arch_name(size_t i)
+{
+	return i < ARRAY_SIZE(arch_names) ? arch_names[i] : NULL;
+}
+
+const char *sc_flag_name(size_t i, uint32_t *bit)
+{
+	if (i >= ARRAY_SIZE(flag_names))
+		return NULL;
+	*bit = flag_names[i].bit;
+	return flag_names[i].name;
+}
+
 static int lookup_name(const char *const *names, size_t n, const char *v)
 {
 	for (size_t i = 0; i < n; i++)

@@ -65,6 +65,14 @@ static const char *const unsupported[] = {
     "idmap",	"ridmap", "tmpcopyup",
 };
 
+const char *mount_opt_name(size_t i)
+{
+	if (i < ARRAY_SIZE(flag_opts))
+		return flag_opts[i].name;
+	i -= ARRAY_SIZE(flag_opts);
+	return i < ARRAY_SIZE(prop_opts) ? prop_opts[i].name : NULL;
+}
+
 static bool lookup_flag(const char *o, struct mount_opts *out)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(flag_opts); i++) {

@@ -18,3 +18,7 @@ struct mount_opts {
  * option is malformed. */
 int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out);
 void mount_opts_free(struct mount_opts *o);
+/* The options that mount_opts_parse turns into flags or propagation (not
+ * filesystem data), entry i, NULL past the end: `corun features` lists
+ * these as mountOptions. */
+const char *mount_opt_name(size_t i);

@@ -76,17 +76,30 @@ static void cleanup_ctx(scmp_filter_ctx *c)
 		seccomp_release(*c);
 }
 
+/* libseccomp's token for a spec name ("SCMP_ARCH_X86_64" -> its "x86_64");
+ * 0 when this libseccomp does not know the architecture. */
+static uint32_t arch_token(const char *spec_name)
+{
+	char name[32];
+	if (!str_has_prefix(spec_name, "SCMP_ARCH_"))
+		return 0;
+	snprintf(name, sizeof(name), "%s", spec_name + strlen("SCMP_ARCH_"));
+	for (char *c = name; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return seccomp_arch_resolve_name(name);
+}
+
+bool seccomp_arch_supported(const char *spec_name)
+{
+	return arch_token(spec_name) != 0;
+}
+
 static int add_arches(struct build *b)
 {
 	b->arch[b->n_arch++] = (struct arch_info){seccomp_arch_native(), -1};
 	for (size_t i = 0; i < b->sc->n_architectures; i++) {
-		/* "SCMP_ARCH_X86_64" -> libseccomp's name "x86_64" */
-		char name[32];
 		const char *spec_name = b->sc->architectures[i];
-		snprintf(name, sizeof(name), "%s", spec_name + strlen("SCMP_ARCH_"));
-		for (char *c = name; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		uint32_t t = seccomp_arch_resolve_name(name);
+		uint32_t t = arch_token(spec_name);
 		if (t == 0)
 			return err_set(0, "linux.seccomp.architectures[%zu]: %s is not supported by "
 					  "this libseccomp (%u.%u.%u)",
@@ -328,6 +341,20 @@ static unsigned int load_flags(const struct spec_seccomp *sc)
 			f |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	}
 	return f;
+}
+
+bool seccomp_flag_supported(uint32_t sc_flag)
+{
+	/* the flags as a profile with this one flag would be loaded with (a
+	 * listener where the flag needs one); the kernel checks them before it
+	 * reads the program, so a NULL program gives EFAULT for flags it knows
+	 * and EINVAL for others, and installs nothing */
+	struct spec_seccomp sc = {.flags = sc_flag,
+				  .uses_notify = sc_flag == SC_FLAG_WAIT_KILLABLE_RECV};
+	unsigned int f = load_flags(&sc);
+	if (f == 0)
+		return false;
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f, NULL) < 0 && errno == EFAULT;
 }
 
 int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_prog **out)

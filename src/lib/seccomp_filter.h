@@ -68,3 +68,10 @@ int seccomp_init_step(const struct seccomp_prog *p, enum seccomp_point at, bool 
  * (state_hook_json); pid the process the filter belongs to. */
 int seccomp_listener_send(const struct spec_seccomp *sc, int listener, pid_t pid,
 			  const char *state_json);
+
+/* For `corun features`: whether this libseccomp knows a spec architecture
+ * name ("SCMP_ARCH_X86_64"), which seccomp_compile needs; and whether the
+ * running kernel takes SC_FLAG_* sc_flag as the runtime would load it
+ * (probed with seccomp(2), nothing is installed). */
+bool seccomp_arch_supported(const char *spec_name);
+bool seccomp_flag_supported(uint32_t sc_flag);

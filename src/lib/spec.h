@@ -293,3 +293,13 @@ int ns_clone_flag(enum ns_type t);           /* CLONE_NEWPID ... */
 const char *ns_proc_name(enum ns_type t);   /* "pid", "net", ... (/proc/PID/ns names) */
 const char *hook_kind_name(enum hook_kind k); /* "prestart", ... */
 const char *sc_action_name(enum sc_action a);   /* "SCMP_ACT_ERRNO", ... */
+const char *sc_cmp_name(enum sc_cmp c);         /* "SCMP_CMP_EQ", ... */
+/* The names linux.seccomp accepts, for `corun features`: entry i of the
+ * parser's table, NULL past the end. sc_flag_name also gives the SC_FLAG_*. */
+const char *sc_arch_name(size_t i);                  /* "SCMP_ARCH_X86_64", ... */
+const char *sc_flag_name(size_t i, uint32_t *bit); /* "SECCOMP_FILTER_FLAG_LOG", ... */
+
+/* False for a key the runtime spec defines but spec_parse refuses as "not
+ * supported yet": "process.apparmorProfile", "linux.intelRdt",
+ * "mounts[].uidMappings" (any mount). True for every other key. */
+bool spec_key_supported(const char *path);
