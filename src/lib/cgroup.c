@@ -65,7 +65,7 @@ int cgroup_path_clean(const char *in, char **out)
 	return 0;
 }
 
-const struct cgroup_support cgroup_support = {.v1 = true, .rdma = true};
+const struct cgroup_support cgroup_support = {.v1 = true, .v2 = true, .rdma = true};
 
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, bool systemd)
 {
@@ -80,9 +80,8 @@ int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, boo
 	struct statfs fs;
 	if (statfs("/sys/fs/cgroup", &fs) < 0)
 		return err_set(errno, "statfs /sys/fs/cgroup");
-	if (fs.f_type == CGROUP2_SUPER_MAGIC && !cgroup_support.v2)
-		return err_set(0, "cgroup v2 (unified) hosts are not supported yet");
-	cg->drv = &cgroup_v1_driver;
+	/* unified: cgroup2 at the top; else v1 (maybe with a hybrid cgroup2) */
+	cg->drv = fs.f_type == CGROUP2_SUPER_MAGIC ? &cgroup_v2_driver : &cgroup_v1_driver;
 	cg->path = take_ptr(&clean);
 	if (cg->drv->init(cg) < 0) {
 		cgroup_fini(cg);
@@ -217,15 +216,9 @@ int cgroup_remove(const char *dir, const char *stop)
  * by one, then write the outcome in one go, sorted as runc does, so
  * devices.list reads the same as under runc. */
 
-struct dev_ex {
-	char type;
-	int64_t major, minor;
-	unsigned acc; /* 1 r, 2 w, 4 m */
-};
-
 struct dev_state {
 	bool allow; /* the default */
-	struct dev_ex *ex;
+	struct cgroup_dev_ex *ex;
 	size_t n;
 };
 
@@ -262,7 +255,7 @@ static void dev_apply(struct dev_state *st, const struct spec_devrule *r)
 	if (r->allow != st->allow) { /* an exception to the default: add */
 		if (i == st->n) {
 			st->ex = xrealloc(st->ex, (st->n + 1) * sizeof(*st->ex));
-			st->ex[st->n++] = (struct dev_ex){r->type, r->major, r->minor, 0};
+			st->ex[st->n++] = (struct cgroup_dev_ex){r->type, r->major, r->minor, 0};
 		}
 		st->ex[i].acc |= acc;
 	} else if (i < st->n && !(st->ex[i].acc &= ~acc)) { /* as the default: drop */
@@ -278,7 +271,7 @@ static int cmp_i64(int64_t a, int64_t b)
 
 static int dev_ex_cmp(const void *pa, const void *pb)
 {
-	const struct dev_ex *a = pa, *b = pb;
+	const struct cgroup_dev_ex *a = pa, *b = pb;
 	if (a->type != b->type)
 		return a->type < b->type ? -1 : 1;
 	if (a->major != b->major)
@@ -286,7 +279,7 @@ static int dev_ex_cmp(const void *pa, const void *pb)
 	return cmp_i64(a->minor, b->minor);
 }
 
-static char *dev_ex_format(const char *verb, const struct dev_ex *e)
+static char *dev_ex_format(const char *verb, const struct cgroup_dev_ex *e)
 {
 	char maj[24] = "*", min[24] = "*", acc[4];
 	size_t n = 0;
@@ -305,7 +298,8 @@ static char *dev_ex_format(const char *verb, const struct dev_ex *e)
  * starting from deny-all: "deny a" or "allow a" first, then one
  * "allow c 1:3 rwm" / "deny ..." per exception. NULL-terminated, malloc'd;
  * "allow"/"deny" name the devices.allow/devices.deny file. */
-char **cgroup_device_writes(const struct spec_devrule *rules, size_t n)
+bool cgroup_device_rules(const struct spec_devrule *rules, size_t n, struct cgroup_dev_ex **ex,
+			 size_t *n_ex)
 {
 	struct dev_state st = {0};
 	for (size_t i = 0; i < n; i++)
@@ -314,6 +308,15 @@ char **cgroup_device_writes(const struct spec_devrule *rules, size_t n)
 		dev_apply(&st, &default_rules[i]);
 	if (st.n)
 		qsort(st.ex, st.n, sizeof(*st.ex), dev_ex_cmp);
+	*ex = st.ex;
+	*n_ex = st.n;
+	return st.allow;
+}
+
+char **cgroup_device_writes(const struct spec_devrule *rules, size_t n)
+{
+	struct dev_state st = {0};
+	st.allow = cgroup_device_rules(rules, n, &st.ex, &st.n);
 	char **v = xcalloc(st.n + 2, sizeof(*v));
 	v[0] = xstrdup(st.allow ? "allow a" : "deny a");
 	for (size_t i = 0; i < st.n; i++)

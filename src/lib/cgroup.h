@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cgroups behind one interface; one driver per file (cgroup_v1.c now;
- * v2 and systemd come with the cgroups issue). */
+/* cgroups behind one interface; one driver per file set (cgroup_v1*.c,
+ * cgroup_v2*.c; systemd comes with the cgroups issue). */
 #pragma once
 
 #include <stdbool.h>
@@ -15,12 +15,17 @@ struct cgroup {
 	const struct cgroup_driver *drv;
 	char *path; /* as configured (relative paths are under corun's own cgroup) */
 	void *priv; /* the driver's */
+	bool placed; /* the init was born in the cgroup (clone3 CLONE_INTO_CGROUP) */
 };
 
 struct cgroup_driver {
 	const char *name;
 	/* Discovers the host's hierarchies for cg->path (fills cg->priv). */
 	int (*init)(struct cgroup *cg);
+	/* Optional: creates the cgroup and applies everything before the init
+	 * exists; gives a directory fd (the driver's, closed by fini) for
+	 * clone3(CLONE_INTO_CGROUP). apply then only moves the pid. */
+	int (*prepare)(struct cgroup *cg, const struct spec *s);
 	/* Creates the cgroup, applies resources and moves pid into it. */
 	int (*apply)(struct cgroup *cg, const struct spec *s, pid_t pid);
 	/* Sets linux.resources (not the device rules) on the existing cgroup:
@@ -34,9 +39,12 @@ struct cgroup_driver {
 	char *(*freeze_file)(struct cgroup *cg);
 	/* runc's stats object ({"cpu":..., "memory":..., ...}) for events. */
 	int (*stats)(struct cgroup *cg, struct json_t **out);
-	/* An eventfd that becomes readable (8-byte counter) on each OOM in the
-	 * cgroup. */
+	/* An fd that becomes readable on OOM in the cgroup: an eventfd (8-byte
+	 * counter) unless the driver has oom_read. */
 	int (*oom_fd)(struct cgroup *cg);
+	/* Optional: consumes what made oom_fd readable; the number of new OOM
+	 * events (0: something else changed), -1 once the cgroup is gone. */
+	int (*oom_read)(struct cgroup *cg, int fd);
 	/* Signals every process in the cgroup. */
 	int (*kill_all)(struct cgroup *cg, int sig);
 	/* Lists pids; malloc'd array. */
@@ -49,6 +57,20 @@ struct cgroup_driver {
 };
 
 extern const struct cgroup_driver cgroup_v1_driver;
+extern const struct cgroup_driver cgroup_v2_driver;
+
+/* linux.resources.devices (plus runc's default rules) as the v1 devices
+ * controller ends up after applying them one by one: a default and the
+ * exceptions to it (acc: 1 r, 2 w, 4 m; major/minor -1 = any), sorted.
+ * Both the v1 writes and the v2 eBPF filter are made from this. */
+struct cgroup_dev_ex {
+	char type; /* 'c' or 'b' */
+	int64_t major, minor;
+	unsigned acc;
+};
+/* Returns whether the default is allow; *ex is malloc'd. */
+bool cgroup_device_rules(const struct spec_devrule *rules, size_t n, struct cgroup_dev_ex **ex,
+			 size_t *n_ex);
 
 /* The cgroup managers cgroup_init can drive; it refuses the others, and
  * `corun features` reports exactly these. */

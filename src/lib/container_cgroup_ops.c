@@ -118,11 +118,18 @@ static bool still_running(const struct global_opts *g, const char *id)
 	return up;
 }
 
-/* An eventfd read: the OOM counter, or the cgroup going away (v1
+/* What made the OOM fd readable: the number of OOMs (an eventfd: one
+ * read, any count), 0 for nothing, or -1 once the cgroup went away (v1
  * signals every registered eventfd when the cgroup is removed). */
 static int oom_ready(int efd, struct cgroup *cg)
 {
 	uint64_t n;
+	if (cg->drv->oom_read) {
+		int k = cg->drv->oom_read(cg, efd);
+		if (k < 0)
+			err_clear();
+		return k;
+	}
 	if (read(efd, &n, sizeof(n)) != sizeof(n))
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	json_t *probe = NULL;
@@ -156,8 +163,9 @@ static int events_loop(const struct global_opts *g, struct cgroup *cg, const cha
 			int k = oom_ready(efd, cg);
 			if (k < 0)
 				return 0;
-			if (k > 0 && print_event(out, "oom", id, NULL) < 0)
-				return -1;
+			for (; k > 0; k--)
+				if (print_event(out, "oom", id, NULL) < 0)
+					return -1;
 			continue;
 		}
 		if (r < 0)

@@ -120,10 +120,55 @@ static int console_prepare(const struct create_opts *o, const struct creation *c
 	return 0;
 }
 
-static pid_t clone_init(int flags)
+/* With a cgroup fd, the init is born in its cgroup (no migration later,
+ * and never a moment outside its limits); a kernel or layout that
+ * refuses that gets the plain clone, and the parent moves it. */
+static pid_t clone_init(int flags, struct cgroup *cg, int cg_fd)
 {
 	struct clone_args ca = {.flags = (uint64_t)flags, .exit_signal = SIGCHLD};
+	if (cg_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cg_fd;
+		pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid >= 0) {
+			cg->placed = true;
+			return pid;
+		}
+		log_debug("clone3 CLONE_INTO_CGROUP: %s; moving the init after", strerror(errno));
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		ca.cgroup = 0;
+	}
 	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+/* Rootless, no cgroupsPath and no limits asked: like runc, go on without a
+ * cgroup when none can be made (none delegated to us). */
+static int cgroup_give_up(struct creation *c)
+{
+	if (!c->cg_optional)
+		return -1;
+	log_debug("rootless: running without cgroups: %s", err_msg());
+	if (c->cg_applied && c->cg.drv->destroy(&c->cg) < 0)
+		log_debug("rootless: cgroup cleanup: %s", err_msg());
+	c->cg_applied = false;
+	cgroup_fini(&c->cg);
+	c->st.cgroup_path = c->st.freeze_file = NULL;
+	return 0;
+}
+
+/* The cgroup made (limits and device filter in place) before the init
+ * exists, where the driver can; -1 when it cannot, or on an error (then
+ * with cg_applied still set, unless we go on without a cgroup). */
+static int cgroup_prepare(struct creation *c)
+{
+	if (!c->cg.drv || !c->cg.drv->prepare)
+		return -1;
+	/* set first: a half-made cgroup is cleaned up too */
+	c->cg_applied = true;
+	int fd = c->cg.drv->prepare(&c->cg, c->spec);
+	if (fd < 0)
+		(void)cgroup_give_up(c);
+	return fd;
 }
 
 static int spawn_init(const struct global_opts *g, const struct create_opts *o,
@@ -161,7 +206,15 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.joins = joins,
 		.unshare_flags = joins ? newns : newns & late,
 	};
-	pid_t pid = clone_init(clone_flags);
+	int cg_fd = cgroup_prepare(c);
+	if (cg_fd < 0 && c->cg_applied) {
+		close(sv[0]);
+		close(sv[1]);
+		if (init_console >= 0)
+			close(init_console);
+		return -1;
+	}
+	pid_t pid = clone_init(clone_flags, &c->cg, cg_fd);
 	if (pid == 0) {
 		close(sv[0]);
 		if (c->console_fd >= 0)
@@ -208,21 +261,6 @@ static int pass_seccomp_listener(struct creation *c, struct sync_msg *m)
 	return sync_send(c->sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
 }
 
-/* Rootless, no cgroupsPath and no limits asked: like runc, go on without a
- * cgroup when none can be made (none delegated to us). */
-static int cgroup_give_up(struct creation *c)
-{
-	if (!c->cg_optional)
-		return -1;
-	log_debug("rootless: running without cgroups: %s", err_msg());
-	if (c->cg_applied && c->cg.drv->destroy(&c->cg) < 0)
-		log_debug("rootless: cgroup cleanup: %s", err_msg());
-	c->cg_applied = false;
-	cgroup_fini(&c->cg);
-	c->st.cgroup_path = c->st.freeze_file = NULL;
-	return 0;
-}
-
 static bool no_resources(const struct spec_resources *r)
 {
 	static const struct spec_resources none;
@@ -238,7 +276,7 @@ static int handshake(struct creation *c)
 	/* the init builds its rootfs while we place it in its cgroup */
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return -1;
-	if (c->cg.drv) {
+	if (c->cg.drv && !c->cg.placed) {
 		/* set first: a half-applied cgroup is cleaned up too */
 		c->cg_applied = true;
 		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0 && cgroup_give_up(c) < 0)
