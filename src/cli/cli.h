@@ -14,13 +14,20 @@
 
 #include "container.h"
 
-enum opt_kind { OPT_BOOL, OPT_STRING, OPT_UINT };
+enum opt_kind { OPT_BOOL, OPT_STRING, OPT_UINT, OPT_LIST };
+
+/* What an OPT_LIST flag collects, one value per use ("-e A -e B"); the
+ * strings point into argv. Free v (not the strings) when done. */
+struct opt_list {
+	const char **v;
+	size_t n;
+};
 
 struct opt {
 	const char *name;  /* long name */
 	const char *alias; /* short name or NULL */
 	enum opt_kind kind;
-	void *dest; /* bool *, const char ** or unsigned * */
+	void *dest; /* bool *, const char **, unsigned * or struct opt_list * */
 	const char *help;
 };
 
@@ -31,6 +38,8 @@ struct command {
 	const char *desc;	/* longer explanation; may be NULL */
 	int min_args, max_args; /* positional arguments; max -1 = any */
 	const struct opt *opts; /* terminated by {0}; may be NULL */
+	bool no_reorder; /* flags only before the arguments (exec: the command's own
+			  * flags must stay where they are, as runc's SkipArgReorder) */
 };
 
 /* Moves the flags defined in opts (and their values) in front of the other
@@ -75,6 +84,7 @@ int cmd_resume(const struct global_opts *g, int argc, char **argv);
 int cmd_update(const struct global_opts *g, int argc, char **argv);
 int cmd_events(const struct global_opts *g, int argc, char **argv);
 int cmd_features(const struct global_opts *g, int argc, char **argv);
+int cmd_exec(const struct global_opts *g, int argc, char **argv);
 
 /* Whether the command table (main.c) implements the subcommand name. */
 bool cli_command_available(const char *name);

@@ -27,7 +27,7 @@ static const struct {
     {"create", cmd_create, true, "create a container"},
     {"delete", cmd_delete, false, "delete any resources held by the container"},
     {"events", cmd_events, false, "display container events and statistics"},
-    {"exec", NULL, true, "run a new process inside the container"},
+    {"exec", cmd_exec, true, "run a new process inside the container"},
     {"kill", cmd_kill, false, "send a signal (default: SIGTERM) to the container's init"},
     {"list", cmd_list, false, "list the containers under the given root"},
     {"pause", cmd_pause, false, "suspend all processes of the container"},

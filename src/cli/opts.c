@@ -102,6 +102,12 @@ static int set_value(const struct opt *o, const char *flag, const char *v, bool 
 	case OPT_STRING:
 		*(const char **)o->dest = v;
 		return 0;
+	case OPT_LIST: {
+		struct opt_list *l = o->dest;
+		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+		l->v[l->n++] = v;
+		return 0;
+	}
 	case OPT_UINT: {
 		const char *why;
 		if (parse_uint(v, (unsigned *)o->dest, &why) < 0)
@@ -220,7 +226,8 @@ void print_usage(FILE *f, const struct command *c)
 int command_parse(const struct command *c, int argc, char **argv, int *npos)
 {
 	bool help = false;
-	opts_reorder(c->opts, argc, argv);
+	if (!c->no_reorder)
+		opts_reorder(c->opts, argc, argv);
 	if (opts_parse(c->opts, argc, argv, &help, npos) < 0) {
 		printf("Incorrect Usage: %s\n\n", err_msg());
 		print_usage(stdout, c);

@@ -89,3 +89,10 @@ void cgroup_fini(struct cgroup *cg);
 /* Whether the freeze file content (see freeze_file) says frozen. */
 bool cgroup_frozen_text(const char *text);
 
+/* exec: moves pid into the cgroups process `like` is in, on every mounted
+ * hierarchy, or into an existing sub-cgroup there: subs are --cgroup values,
+ * "path" for all hierarchies or "ctrl[,ctrl]:path" for some. */
+int cgroup_enter_like(pid_t like, pid_t pid, const char *const *subs, size_t n_subs);
+/* Checks --cgroup values as runc does (one bare path at most, no repeated
+ * controller, no ".."). */
+int cgroup_subs_validate(const char *const *subs, size_t n);

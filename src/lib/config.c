@@ -227,14 +227,9 @@ static int parse_process_attrs(json_t *o, struct spec *s, struct spec_process *p
 static const char *const process_unsupported[] = {
     "apparmorProfile", "selinuxLabel", "ioPriority", "scheduler", "execCPUAffinity", NULL};
 
-static int parse_process(json_t *root, struct spec *s)
+static int parse_process_obj(json_t *o, struct spec *s, struct spec_process *pr)
 {
-	json_t *o = NULL, *user = NULL;
-	if (jget_obj(root, "process", "", false, &o) < 0)
-		return -1;
-	if (!o)
-		return 0;
-	struct spec_process *pr = s->process = arena_alloc(&s->arena, sizeof(*pr));
+	json_t *user = NULL;
 	if (reject_unsupported(o, "process", process_unsupported) < 0 ||
 	    jget_strv(o, "args", "process", true, &s->arena, &pr->args, NULL) < 0)
 		return -1;
@@ -249,6 +244,41 @@ static int parse_process(json_t *root, struct spec *s)
 	if (!pr->env)
 		pr->env = arena_alloc(&s->arena, sizeof(char *));
 	return 0;
+}
+
+static int parse_process(json_t *root, struct spec *s)
+{
+	json_t *o = NULL;
+	if (jget_obj(root, "process", "", false, &o) < 0)
+		return -1;
+	if (!o)
+		return 0;
+	s->process = arena_alloc(&s->arena, sizeof(*s->process));
+	return parse_process_obj(o, s, s->process);
+}
+
+int spec_parse_process(const char *text, size_t len, struct spec *s, struct spec_process **out,
+		       char **apparmor, char **selinux)
+{
+	json_t *o = jparse(text, len, "process.json");
+	if (!o)
+		return -1;
+	struct spec_process *pr = arena_alloc(&s->arena, sizeof(*pr));
+	int rc = -1;
+	*apparmor = *selinux = NULL;
+	/* the labels are the caller's to apply (or ignore when the LSM is off) */
+	if (!json_is_object(o))
+		err_set(0, "process.json: must be a JSON object");
+	else if (jget_str(o, "apparmorProfile", "process", false, &s->arena, apparmor) == 0 &&
+		 jget_str(o, "selinuxLabel", "process", false, &s->arena, selinux) == 0) {
+		json_object_del(o, "apparmorProfile");
+		json_object_del(o, "selinuxLabel");
+		rc = parse_process_obj(o, s, pr);
+	}
+	json_decref(o);
+	if (rc == 0)
+		*out = pr;
+	return rc;
 }
 
 /* ---- mounts ---- */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "state.h"
@@ -48,3 +49,29 @@ struct container_info {
 /* Every container under --root, sorted by id. Free with container_list_free. */
 int container_list(const struct global_opts *g, struct container_info **out, size_t *n);
 void container_list_free(struct container_info *v, size_t n);
+
+/* `corun exec`: what the CLI parsed. Lists point into argv. */
+struct exec_opts {
+	const char *id;
+	const char *process_file; /* -p: an OCI process object; then the flags
+				   * that shape the process are ignored, as in runc */
+	char **args;              /* the command, NULL-terminated (may be empty) */
+	const char *console_socket;
+	const char *cwd, *user;   /* NULL = from the config */
+	const char **env;         /* appended to the config's process.env */
+	size_t n_env;
+	const int64_t *gids;      /* appended to process.user.additionalGids */
+	size_t n_gids;
+	const char **caps;        /* added to bounding, effective and permitted */
+	size_t n_caps;
+	const char *pid_file;
+	const char *process_label, *apparmor;
+	const char **cgroups;     /* --cgroup: [<controllers>:]<sub-cgroup> */
+	size_t n_cgroups;
+	unsigned preserve_fds;
+	bool tty, detach, no_new_privs, ignore_paused;
+};
+
+/* Runs a new process inside a running container. Foreground: waits and
+ * returns its exit code in *exit_code (128+N for a signal); detached: 0. */
+int container_exec(const struct global_opts *g, const struct exec_opts *o, int *exit_code);

@@ -22,13 +22,6 @@ static int exit_code_of(int status)
 	return WEXITSTATUS(status);
 }
 
-struct relay {
-	int master;     /* pty master, or -1 */
-	bool in_open;   /* stdin still readable */
-	bool raw;
-	struct termios saved;
-};
-
 static void copy_once(int from, int to, bool *open_flag)
 {
 	char buf[16384];
@@ -57,7 +50,7 @@ static bool reap(pid_t init, int *code)
 	}
 }
 
-static int wait_loop(pid_t init, int sfd, struct relay *r, int *code)
+int relay_wait(pid_t init, int sfd, struct relay *r, int *code)
 {
 	bool master_open = r->master >= 0;
 	for (;;) {
@@ -94,7 +87,7 @@ static int wait_loop(pid_t init, int sfd, struct relay *r, int *code)
 	}
 }
 
-static int block_signals(sigset_t *old)
+int signals_block(sigset_t *old)
 {
 	sigset_t all;
 	sigfillset(&all);
@@ -109,13 +102,13 @@ static int block_signals(sigset_t *old)
 	return fd < 0 ? err_set(errno, "signalfd") : fd;
 }
 
-static int setup_relay(struct creation *c, struct relay *r)
+int relay_open(int console_fd, struct relay *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->master = -1;
-	if (c->console_fd < 0)
+	if (console_fd < 0)
 		return 0;
-	r->master = terminal_recv_master(c->console_fd);
+	r->master = terminal_recv_master(console_fd);
 	if (r->master < 0)
 		return -1;
 	r->in_open = true;
@@ -126,19 +119,26 @@ static int setup_relay(struct creation *c, struct relay *r)
 	return 0;
 }
 
+void relay_close(struct relay *r)
+{
+	if (r->raw)
+		terminal_restore(STDIN_FILENO, &r->saved);
+	if (r->master >= 0)
+		close(r->master);
+	r->raw = false;
+	r->master = -1;
+}
+
 static int run_foreground(const struct global_opts *g, const struct create_opts *o,
 			  struct creation *c, int sfd, int *code)
 {
 	struct relay r;
-	int rc = setup_relay(c, &r);
+	int rc = relay_open(c->console_fd, &r);
 	if (rc == 0)
 		rc = start_created(c->dirfd, &c->st, c->spec);
 	if (rc == 0)
-		rc = wait_loop(c->init, sfd, &r, code);
-	if (r.raw)
-		terminal_restore(STDIN_FILENO, &r.saved);
-	if (r.master >= 0)
-		close(r.master);
+		rc = relay_wait(c->init, sfd, &r, code);
+	relay_close(&r);
 	if (rc < 0) {
 		/* never leave a half-started container behind a failed run */
 		kill(c->init, SIGKILL);
@@ -155,7 +155,7 @@ int container_run(const struct global_opts *g, const struct create_opts *o, int 
 	/* a double-forked init (joined pid namespace) is reparented to us */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	sigset_t old;
-	_cleanup_close_ int sfd = o->detach ? -1 : block_signals(&old);
+	_cleanup_close_ int sfd = o->detach ? -1 : signals_block(&old);
 	if (!o->detach && sfd < 0)
 		return -1;
 	struct creation c;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <stdbool.h>
+#include <signal.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #include "cgroup.h"
 #include "container.h"
@@ -57,3 +59,21 @@ int load_saved_spec(int dirfd, struct spec **out);
  * -1 + err when there is no such container. */
 int state_open_locked(const struct global_opts *g, const char *id, bool exclusive,
 		      struct cstate *st);
+
+/* The foreground wait of run and exec (container_run.c). */
+struct relay {
+	int master;   /* pty master, or -1 */
+	bool in_open; /* stdin still readable */
+	bool raw;
+	struct termios saved;
+};
+/* Blocks every signal but the synchronous faults and returns a signalfd
+ * for them (the old mask in *old), so none is lost before the wait. */
+int signals_block(sigset_t *old);
+/* Receives the pty master from console_fd (-1: no terminal) and puts our
+ * terminal, if stdin is one, in raw mode. */
+int relay_open(int console_fd, struct relay *r);
+/* Relays the terminal and forwards signals to pid until it exits; *code
+ * gets its exit code (128+N for signal N). Reaps any child. */
+int relay_wait(pid_t pid, int sfd, struct relay *r, int *code);
+void relay_close(struct relay *r);

@@ -278,6 +278,12 @@ int spec_parse(const char *json, size_t len, struct spec **out);
  * when raw is not NULL, so create can keep an exact copy in the state dir. */
 int spec_load(const char *bundle, struct spec **out, char **raw, size_t *raw_len);
 void spec_free(struct spec *s);
+/* Parses a bare OCI process object (`exec -p process.json`) into s's arena,
+ * with the same checks as config.json's process. Its apparmorProfile and
+ * selinuxLabel, which config.json does not accept yet, go to *apparmor and
+ * *selinux (NULL when absent). */
+int spec_parse_process(const char *json, size_t len, struct spec *s, struct spec_process **out,
+		       char **apparmor, char **selinux);
 static inline void cleanup_specp(struct spec **s)
 {
 	if (*s)

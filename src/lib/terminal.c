@@ -85,7 +85,9 @@ static int mount_console(int peer)
 	return r < 0 ? err_set(e, "mount /dev/console") : 0;
 }
 
-int terminal_setup_init(int console_fd, const struct spec_process *p)
+/* console: also mount the peer at /dev/console (the init; an exec'd
+ * process shares the container's /dev and must not replace it). */
+static int setup_pty(int console_fd, const struct spec_process *p, bool console)
 {
 	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
@@ -101,7 +103,7 @@ int terminal_setup_init(int console_fd, const struct spec_process *p)
 				     .ws_col = (unsigned short)p->console_width};
 		ioctl(peer, TIOCSWINSZ, &ws);
 	}
-	if (mount_console(peer) < 0)
+	if (console && mount_console(peer) < 0)
 		return -1;
 	if (send_fd(console_fd, master, "/dev/ptmx") < 0)
 		return -1;
@@ -111,6 +113,16 @@ int terminal_setup_init(int console_fd, const struct spec_process *p)
 	if (ioctl(0, TIOCSCTTY, 0) < 0)
 		return err_set(errno, "set controlling terminal");
 	return 0;
+}
+
+int terminal_setup_init(int console_fd, const struct spec_process *p)
+{
+	return setup_pty(console_fd, p, true);
+}
+
+int terminal_setup_exec(int console_fd, const struct spec_process *p)
+{
+	return setup_pty(console_fd, p, false);
 }
 
 int terminal_raw(int fd, struct termios *saved)

@@ -11,6 +11,8 @@
 int terminal_connect(const char *path);
 /* Init side, after pivot_root. */
 int terminal_setup_init(int console_fd, const struct spec_process *p);
+/* The same for an exec'd process: a pty of its own, /dev/console untouched. */
+int terminal_setup_exec(int console_fd, const struct spec_process *p);
 /* Receives the master sent by terminal_setup_init. */
 int terminal_recv_master(int sock);
 /* Foreground relay helpers: raw mode on our tty, copy both ways, resize. */

@@ -224,9 +224,9 @@ static int quiet_command(const struct command *c, const char *line)
 
 static void test_command(void)
 {
-	struct command kill = {"kill", "<container-id> [signal]", "k", NULL, 1, 2, opts};
-	struct command create = {"create", "<container-id>", "c", NULL, 1, 1, opts};
-	struct command list = {"list", "", "l", NULL, 0, 0, opts};
+	struct command kill = {"kill", "<container-id> [signal]", "k", NULL, 1, 2, opts, false};
+	struct command create = {"create", "<container-id>", "c", NULL, 1, 1, opts, false};
+	struct command list = {"list", "", "l", NULL, 0, 0, opts, false};
 	OK(quiet_command(&kill, "") < 0 &&
 	       streq(err_msg(), "corun: \"kill\" requires a minimum of 1 argument(s)"),
 	   "too few: %s", err_msg());

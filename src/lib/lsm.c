@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "lsm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static bool apparmor_enabled(void)
+{
+	char c = 0;
+	int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool on = read(fd, &c, 1) == 1 && c == 'Y';
+	close(fd);
+	return on && access("/sys/kernel/security/apparmor", F_OK) == 0;
+}
+
+static bool selinux_enabled(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+/* /proc/thread-self/attr/<file> of the mount namespace we are in: the
+ * container's own /proc, which is where the caller stands by now. */
+static int write_attr(const char *file, const char *value)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/thread-self/attr/%s", file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(errno, "open %s", path);
+	ssize_t n = write(fd, value, strlen(value));
+	int e = errno;
+	close(fd);
+	return n < 0 ? err_set(e, "write %s to %s", value, path) : 0;
+}
+
+int lsm_apparmor_exec(const char *profile)
+{
+	if (!profile || !*profile || !apparmor_enabled())
+		return 0;
+	_cleanup_free_ char *v = xasprintf("exec %s", profile);
+	if (write_attr("apparmor/exec", v) < 0 && write_attr("exec", v) < 0)
+		return err_prefix("apply apparmor profile %s", profile);
+	return 0;
+}
+
+int lsm_selinux_exec(const char *label)
+{
+	if (!label || !*label || !selinux_enabled())
+		return 0;
+	if (write_attr("exec", label) < 0)
+		return err_prefix("set selinux label %s", label);
+	return 0;
+}
