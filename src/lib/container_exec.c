@@ -279,18 +279,28 @@ static void join_keyring(const struct exec_ctx *c)
 }
 
 /* The container's linux.seccomp filter, as the init loads its own. */
-static void load_seccomp(const struct exec_ctx *c)
+static int load_seccomp(const struct exec_ctx *c)
 {
 	const struct spec_seccomp *sc = c->spec->linux.seccomp;
 	int listener = -1;
 	if (!sc)
-		return;
-	TRY(c, seccomp_load_for(sc, &listener));
+		return 0;
+	if (seccomp_load_for(sc, &listener) < 0)
+		return -1;
 	/* TODO(seccomp notify): hand the listener to corun over child_sync
 	 * (SCM_RIGHTS) and on to listenerPath with seccomp_listener_send;
 	 * until then a notify rule fails its syscall with ENOSYS in exec. */
 	if (listener >= 0)
 		close(listener);
+	return 0;
+}
+
+/* without no_new_privs seccomp(2) wants CAP_SYS_ADMIN: load it while we
+ * still have it */
+static int load_seccomp_privileged(void *ud)
+{
+	const struct exec_ctx *c = ud;
+	return c->proc->no_new_privileges ? 0 : load_seccomp(c);
 }
 
 /* The final process: set up as the init sets up its own, then exec. */
@@ -306,10 +316,7 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	}
 	TRY(c, lsm_apparmor_exec(c->apparmor));
 	TRY(c, lsm_selinux_exec(c->selinux));
-	/* without no_new_privs seccomp(2) wants CAP_SYS_ADMIN: load it first */
-	if (!p->no_new_privileges)
-		load_seccomp(c);
-	TRY(c, process_attrs_apply(p));
+	TRY(c, process_attrs_apply(p, load_seccomp_privileged, c));
 	_cleanup_free_ char *path = NULL;
 	TRY(c, exec_lookup(p->args[0], p->env, &path));
 	char **envp, *home;
@@ -318,7 +325,7 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 		close(log_fd());
 	TRY(c, process_fds_prepare(c->o->preserve_fds));
 	if (p->no_new_privileges)
-		load_seccomp(c);
+		TRY(c, load_seccomp(c));
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -11,15 +11,14 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 #include <linux/keyctl.h>
 
-#include "caps.h"
 #include "devices.h"
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
 #include "procattr.h"
+#include "process_setup.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
@@ -190,24 +189,11 @@ static void build_rootfs(struct init_args *a)
 	}
 }
 
-/* The process attributes, in the order that keeps the needed privileges
- * until the end: rlimits and oom score need CAP_SYS_RESOURCE, the bounding
- * set needs CAP_SETPCAP, the uid switch drops what remains. */
-static void set_process_attrs(const struct init_args *a, const struct spec_process *p)
+static int seccomp_privileged(void *ud)
 {
-	if (p->has_oom_score_adj)
-		TRY(a, oom_score_adj_apply(p->oom_score_adj));
-	TRY(a, rlimits_apply(p->rlimits, p->n_rlimits));
-	if (p->has_caps)
-		TRY(a, caps_drop_bounding(&p->caps));
-	TRY(a, seccomp_init_step(a->seccomp, SECCOMP_AT_PRIVILEGED, p->no_new_privileges, a->sync_fd));
-	TRY(a, user_apply(&p->user));
-	if (p->has_caps)
-		TRY(a, caps_apply(&p->caps));
-	if (p->no_new_privileges)
-		TRY(a, no_new_privs_apply());
-	if (chdir(p->cwd) < 0)
-		TRY(a, err_set(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd));
+	const struct init_args *a = ud;
+	return seccomp_init_step(a->seccomp, SECCOMP_AT_PRIVILEGED,
+				 a->spec->process->no_new_privileges, a->sync_fd);
 }
 
 /* Blocks until `corun start` opens the fifo's read end. The fd stays open
@@ -226,20 +212,6 @@ static int wait_for_start(struct init_args *a)
 		return err_set(errno, "write exec fifo");
 	}
 	a->fifo_fd = fd;
-	return 0;
-}
-
-static int prepare_fds(unsigned preserve)
-{
-	/* nothing of corun's reaches the user process: mark all but stdio and
-	 * the preserved fds close-on-exec, and make the preserved ones inheritable */
-	if (syscall(SYS_close_range, 3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return err_set(errno, "close_range");
-	for (unsigned fd = 3; fd < 3 + preserve; fd++) {
-		int fl = fcntl((int)fd, F_GETFD);
-		if (fl >= 0 && fcntl((int)fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
-			return err_set(errno, "preserve fd %u", fd);
-	}
 	return 0;
 }
 
@@ -277,7 +249,7 @@ void init_main(const struct init_args *args)
 	if (a.console_fd >= 0)
 		close(a.console_fd);
 
-	set_process_attrs(&a, p);
+	TRY(&a, process_attrs_apply(p, seccomp_privileged, &a));
 	_cleanup_free_ char *path = NULL;
 	TRY(&a, exec_lookup(p->args[0], p->env, &path));
 	char **envp, *home;
@@ -294,7 +266,7 @@ void init_main(const struct init_args *args)
 	TRY(&a, wait_for_start(&a));
 	close(a.statedir_fd);
 	TRY(&a, run_hooks_inside(&a, HOOK_START_CONTAINER, STATUS_CREATED));
-	TRY(&a, prepare_fds(a.preserve_fds));
+	TRY(&a, process_fds_prepare(a.preserve_fds));
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -27,13 +27,15 @@ static int check_cwd_inside(const char *cwd)
 /* In the order that keeps the needed privileges until the end: rlimits and
  * oom score need CAP_SYS_RESOURCE, the bounding set needs CAP_SETPCAP, the
  * uid switch drops what remains. */
-int process_attrs_apply(const struct spec_process *p)
+int process_attrs_apply(const struct spec_process *p, int (*privileged)(void *ud), void *ud)
 {
 	if (p->has_oom_score_adj && oom_score_adj_apply(p->oom_score_adj) < 0)
 		return -1;
 	if (rlimits_apply(p->rlimits, p->n_rlimits) < 0)
 		return -1;
 	if (p->has_caps && caps_drop_bounding(&p->caps) < 0)
+		return -1;
+	if (privileged && privileged(ud) < 0)
 		return -1;
 	if (user_apply(&p->user) < 0)
 		return -1;
