@@ -283,13 +283,34 @@ int spec_parse_process(const char *text, size_t len, struct spec *s, struct spec
 
 /* ---- mounts ---- */
 
-static const char *const mount_unsupported[] = {"uidMappings", "gidMappings", NULL};
+/* every mount key is implemented now; kept for spec_key_supported */
+static const char *const mount_unsupported[] = {NULL};
+
+/* Mount idmappings: both or neither (config.md). */
+static int parse_mount_idmaps(json_t *e, const char *p, struct spec *s, struct spec_mount *m)
+{
+	json_t *um = NULL, *gm = NULL;
+	char q[JPATH_MAX];
+	if (jget_arr(e, "uidMappings", p, false, &um) < 0 ||
+	    jget_arr(e, "gidMappings", p, false, &gm) < 0)
+		return -1;
+	if (!um != !gm)
+		return err_set(0, "%s: uidMappings and gidMappings go together", p);
+	if (!um)
+		return 0;
+	if (parse_idmaps(um, P(q, p, "uidMappings"), s, &m->uid_mappings, &m->n_uid_mappings) < 0 ||
+	    parse_idmaps(gm, P(q, p, "gidMappings"), s, &m->gid_mappings, &m->n_gid_mappings) < 0)
+		return -1;
+	if (!m->n_uid_mappings || !m->n_gid_mappings)
+		return err_set(0, "%s: uidMappings and gidMappings must not be empty", p);
+	return 0;
+}
 
 static int parse_mount(json_t *e, const char *p, struct spec *s, struct spec_mount *m)
 {
 	char *dest = NULL;
 	char q[JPATH_MAX];
-	if (jval_obj(e, p) < 0 || reject_unsupported(e, p, mount_unsupported) < 0 ||
+	if (jval_obj(e, p) < 0 || parse_mount_idmaps(e, p, s, m) < 0 ||
 	    jget_str(e, "destination", p, true, &s->arena, &dest) < 0 ||
 	    jget_str(e, "type", p, false, &s->arena, &m->type) < 0 ||
 	    jget_str(e, "source", p, false, &s->arena, &m->source) < 0 ||

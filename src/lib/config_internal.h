@@ -22,3 +22,8 @@ int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv 
 char *clean_abs_path(struct arena *a, const char *in);
 /* in must start with "/"; the error names path. */
 int check_abs(const char *in, const char *path);
+/* An array of LinuxIDMapping objects ("<path>[i].hostID" in errors). */
+int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idmap **out, size_t *n);
+/* linux.netDevices and linux.intelRdt (config_netrdt.c); o is "linux". */
+int parse_net_devices(json_t *o, struct spec *s);
+int parse_intel_rdt(json_t *o, struct spec *s);

@@ -59,7 +59,7 @@ static int parse_namespace(json_t *e, const char *p, struct spec *s)
 	return 0;
 }
 
-static int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idmap **out,
+int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idmap **out,
 			size_t *n)
 {
 	char p[JPATH_MAX];
@@ -243,7 +243,7 @@ static int parse_time_offsets(json_t *o, struct spec *s)
 }
 
 static const char *const linux_unsupported[] = {
-    "intelRdt", "personality", "netDevices", "memoryPolicy", NULL};
+    "personality", "memoryPolicy", NULL};
 
 int parse_linux(struct spec *s, json_t *root)
 {
@@ -266,6 +266,7 @@ int parse_linux(struct spec *s, json_t *root)
 	    parse_path_list(o, "maskedPaths", s, &s->linux.masked_paths) < 0 ||
 	    parse_path_list(o, "readonlyPaths", s, &s->linux.readonly_paths) < 0 ||
 	    parse_sysctl(o, s) < 0 || parse_time_offsets(o, s) < 0 || parse_seccomp(o, s) < 0 ||
+	    parse_net_devices(o, s) < 0 || parse_intel_rdt(o, s) < 0 ||
 	    jget_str(o, "cgroupsPath", "linux", false, &s->arena, &s->linux.cgroups_path) < 0 ||
 	    jget_str(o, "mountLabel", "linux", false, &s->arena, &s->linux.mount_label) < 0)
 		return -1;

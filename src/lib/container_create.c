@@ -13,10 +13,13 @@
 #include <linux/sched.h>
 
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
+#include "intelrdt.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
@@ -52,7 +55,8 @@ static int validate(const struct create_opts *o, const struct creation *c)
 		return err_set(0, "cannot allocate tty if corun will detach without setting console socket");
 	if (!s->process->terminal && o->console_socket)
 		return err_set(0, "cannot use console socket if corun will not detach or allocate tty");
-	if (rootfs_validate(s) < 0 || sysctl_validate(s) < 0 || ns_validate_paths(s) < 0)
+	if (rootfs_validate(s) < 0 || sysctl_validate(s) < 0 || ns_validate_paths(s) < 0 ||
+	    netdev_validate(s) < 0 || (s->linux.intel_rdt && rdt_check_mounted() < 0))
 		return -1;
 	return 0;
 }
@@ -205,6 +209,7 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.no_new_keyring = o->no_new_keyring,
 		.joins = joins,
 		.unshare_flags = joins ? newns : newns & late,
+		.mount_trees = c->mount_trees,
 	};
 	int cg_fd = cgroup_prepare(c);
 	if (cg_fd < 0 && c->cg_applied) {
@@ -229,6 +234,8 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	close(sv[1]);
 	if (init_console >= 0)
 		close(init_console);
+	idmap_close(c->mount_trees, c->spec->n_mounts); /* the init has them now */
+	c->mount_trees = NULL;
 	c->sync_fd = sv[0];
 	if (pid < 0)
 		return err_set(e, "clone the container init");
@@ -265,6 +272,16 @@ static bool no_resources(const struct spec_resources *r)
 {
 	static const struct spec_resources none;
 	return memcmp(r, &none, sizeof(none)) == 0;
+}
+
+/* The init is final and waits for start: into its linux.intelRdt group. */
+static int rdt_setup(struct creation *c)
+{
+	const struct spec_intel_rdt *t = c->spec->linux.intel_rdt;
+	if (!t)
+		return 0;
+	c->rdt_applied = true;
+	return rdt_apply(RDT_ROOT, t, c->st.id, c->init);
 }
 
 /* Answers the init until it reports ready (or fails). */
@@ -308,8 +325,12 @@ static int handshake(struct creation *c)
 			if (pass_seccomp_listener(c, &m) < 0)
 				return -1;
 			break;
+		case SYNC_NETDEV:
+			if (netdev_serve(c->spec, c->sync_fd, m.fd) < 0)
+				return -1;
+			break;
 		case SYNC_READY:
-			return 0;
+			return rdt_setup(c);
 		case SYNC_ERROR:
 			return err_set(0, "%s", m.text);
 		default:
@@ -329,6 +350,8 @@ static void creation_abort(const struct global_opts *g, struct creation *c)
 	}
 	if (c->cg_applied && c->cg.drv->destroy(&c->cg) < 0)
 		log_warn("cleanup: %s", err_msg());
+	if (c->rdt_applied)
+		rdt_destroy(RDT_ROOT, c->spec->linux.intel_rdt, c->st.id);
 	if (c->hooks_started && c->spec->hooks.count[HOOK_POSTSTOP]) {
 		_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_STOPPED, 0);
 		if (hooks_run(&c->spec->hooks, HOOK_POSTSTOP, json) < 0)
@@ -352,6 +375,8 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 			 no_resources(&c->spec->linux.resources);
 	if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0 &&
 	    cgroup_give_up(c) < 0)
+		return -1;
+	if (idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
 		return -1;
 	fill_state(g, o, c);
 	char saved_err[1024];
@@ -392,6 +417,8 @@ void creation_free(struct creation *c)
 		close(c->console_fd);
 	cgroup_fini(&c->cg);
 	seccomp_prog_free(c->seccomp);
+	if (c->spec)
+		idmap_close(c->mount_trees, c->spec->n_mounts);
 	/* the annotations belong to the spec; st only borrowed them */
 	c->st.annotations = NULL;
 	state_free(&c->st);

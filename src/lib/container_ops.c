@@ -13,6 +13,7 @@
 
 #include "container_cgroup.h"
 #include "hooks.h"
+#include "intelrdt.h"
 #include "lifecycle.h"
 #include "log.h"
 
@@ -211,6 +212,8 @@ int destroy_container(const struct global_opts *g, const struct cstate *st,
 			log_warn("delete %s: %s", st->id, err_msg());
 		cgroup_fini(&cg);
 	}
+	if (spec && spec->linux.intel_rdt)
+		rdt_destroy(RDT_ROOT, spec->linux.intel_rdt, st->id);
 	if (spec && spec->hooks.count[HOOK_POSTSTOP]) {
 		_cleanup_free_ char *json = state_hook_json(st, STATUS_STOPPED, 0);
 		if (hooks_run(&spec->hooks, HOOK_POSTSTOP, json) < 0)

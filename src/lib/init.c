@@ -17,6 +17,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "procattr.h"
 #include "process_setup.h"
 #include "rootfs.h"
@@ -168,6 +169,7 @@ static void build_rootfs(struct init_args *a)
 		.no_pivot = a->no_pivot,
 		.mount_cgroup = mount_cgroup_cb,
 		.ud = a,
+		.mount_trees = a->mount_trees,
 	};
 	if (chdir(a->bundle) < 0)
 		TRY(a, err_set(errno, "chdir %s", a->bundle));
@@ -237,6 +239,10 @@ void init_main(const struct init_args *args)
 	if (a.unshare_flags & CLONE_NEWTIME)
 		TRY(&a, ns_time_create(s));
 	a.host_pid = host_pid_self();
+	if (s->linux.n_net_devices) {
+		cgroup_wait(&a); /* its message is ahead of ours on the socket */
+		TRY(&a, netdev_init_request(a.sync_fd));
+	}
 	become_root(&a);
 	TRY(&a, join_session_keyring(&a));
 	if (setsid() < 0)

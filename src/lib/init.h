@@ -31,6 +31,7 @@ struct init_args {
 	bool joins;         /* some namespace is joined by path: setns/unshare here */
 	bool cg_pending;    /* the parent has not yet said SYNC_CGROUP_DONE */
 	int unshare_flags;  /* namespaces still to create here (CLONE_NEWCGROUP at least) */
+	const int *mount_trees; /* idmapped trees built by corun (rootfs_ctx), or NULL */
 };
 
 /* Never returns: execs the user process or exits non-zero after sending

@@ -30,6 +30,8 @@ struct creation {
 	int sync_fd;
 	int console_fd;   /* our end of the console socketpair (foreground tty), or -1 */
 	struct seccomp_prog *seccomp; /* compiled before anything exists, or NULL */
+	int *mount_trees;  /* idmapped mounts built before the init (idmap.h), or NULL */
+	bool rdt_applied;  /* linux.intelRdt group set up: undo on failure */
 };
 
 /* Builds the container up to "created". keep_console: foreground run

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/mount.h>
 
 #include "util.h"
 
@@ -56,21 +57,85 @@ static const struct {
     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
-/* Options of later features (recursive mount_setattr attributes, idmapped
- * mounts, copy-up), refused clearly rather than handed to the filesystem. */
-static const char *const unsupported[] = {
-    "rro",	"rrw",	  "rnosuid",	  "rsuid",	    "rnodev",	    "rdev",
-    "rnoexec",	"rexec",  "rnodiratime",  "rdiratime",	    "rrelatime",    "rnorelatime",
-    "rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
-    "idmap",	"ridmap", "tmpcopyup",
+/* The recursive forms (runtime-spec 1.1), applied with mount_setattr and
+ * AT_RECURSIVE to the mount and everything below it. */
+static const struct {
+	const char *name;
+	bool clear;
+	uint64_t attr;
+} rec_opts[] = {
+    {"rro", false, MOUNT_ATTR_RDONLY},		{"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},	{"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},	{"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},	{"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME}, {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 };
+
+/* The atime modes are one field, not bits: each option picks a mode.
+ * "atime" and "nostrictatime" fall back to the kernel default (relatime);
+ * "norelatime" means every access updates atime, i.e. strictatime. */
+static const struct {
+	const char *name;
+	uint64_t mode;
+} rec_atime[] = {
+    {"rnoatime", MOUNT_ATTR_NOATIME},	     {"ratime", MOUNT_ATTR_RELATIME},
+    {"rrelatime", MOUNT_ATTR_RELATIME},	     {"rnorelatime", MOUNT_ATTR_STRICTATIME},
+    {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
+};
+
+/* Options of later features, refused clearly rather than handed to the
+ * filesystem. */
+static const char *const unsupported[] = {"tmpcopyup"};
+
+static bool lookup_rec(const char *o, struct mount_opts *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rec_opts); i++) {
+		if (strcmp(rec_opts[i].name, o) != 0)
+			continue;
+		uint64_t *on = rec_opts[i].clear ? &out->rec_clr : &out->rec_set;
+		uint64_t *off = rec_opts[i].clear ? &out->rec_set : &out->rec_clr;
+		*on |= rec_opts[i].attr;
+		*off &= ~rec_opts[i].attr;
+		return true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(rec_atime); i++) {
+		if (strcmp(rec_atime[i].name, o) != 0)
+			continue;
+		out->rec_clr |= MOUNT_ATTR__ATIME;
+		out->rec_set = (out->rec_set & ~MOUNT_ATTR__ATIME) | rec_atime[i].mode;
+		return true;
+	}
+	if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+		/* the spec says these never reach mount(2) */
+		out->idmap = o[0] == 'r' ? IDMAP_RECURSIVE : IDMAP_TOP;
+		return true;
+	}
+	return false;
+}
 
 const char *mount_opt_name(size_t i)
 {
-	if (i < ARRAY_SIZE(flag_opts))
-		return flag_opts[i].name;
-	i -= ARRAY_SIZE(flag_opts);
-	return i < ARRAY_SIZE(prop_opts) ? prop_opts[i].name : NULL;
+	static const char *const idmap[] = {"idmap", "ridmap"};
+	size_t n[] = {ARRAY_SIZE(flag_opts), ARRAY_SIZE(prop_opts), ARRAY_SIZE(rec_opts),
+		      ARRAY_SIZE(rec_atime), ARRAY_SIZE(idmap)};
+	for (size_t t = 0; t < ARRAY_SIZE(n); i -= n[t], t++) {
+		if (i >= n[t])
+			continue;
+		switch (t) {
+		case 0:
+			return flag_opts[i].name;
+		case 1:
+			return prop_opts[i].name;
+		case 2:
+			return rec_opts[i].name;
+		case 3:
+			return rec_atime[i].name;
+		default:
+			return idmap[i];
+		}
+	}
+	return NULL;
 }
 
 static bool lookup_flag(const char *o, struct mount_opts *out)
@@ -103,7 +168,7 @@ int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out)
 	size_t cap = 0, len = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *o = opts[i];
-		if (lookup_flag(o, out))
+		if (lookup_flag(o, out) || lookup_rec(o, out))
 			continue;
 		for (size_t j = 0; j < ARRAY_SIZE(unsupported); j++)
 			if (strcmp(unsupported[j], o) == 0) {

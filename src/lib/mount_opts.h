@@ -5,12 +5,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+enum mount_idmap { IDMAP_NONE, IDMAP_TOP, IDMAP_RECURSIVE }; /* "idmap", "ridmap" */
 
 struct mount_opts {
 	unsigned long flags;       /* MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC ... */
 	unsigned long clear;       /* flags asked to be cleared ("rw", "suid", ...) */
 	unsigned long propagation; /* MS_SHARED|MS_REC ... or 0 */
 	bool bind;
+	/* "rro", "rnosuid"...: MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE);
+	 * an atime choice sets MOUNT_ATTR__ATIME in rec_clr, as the kernel wants */
+	uint64_t rec_set, rec_clr;
+	enum mount_idmap idmap;
 	char *data; /* malloc'd comma-joined filesystem options, or NULL */
 };
 

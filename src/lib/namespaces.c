@@ -79,7 +79,7 @@ int ns_join_all(const struct spec *s)
 	return rc;
 }
 
-static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n)
+int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n)
 {
 	char buf[4096];
 	size_t off = 0;
@@ -147,9 +147,9 @@ int ns_write_id_maps(pid_t pid, const struct spec *s)
 {
 	const struct spec_linux *l = &s->linux;
 	if (geteuid() == 0) {
-		if (l->n_gid_mappings && write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
+		if (l->n_gid_mappings && ns_write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
 			return -1;
-		if (l->n_uid_mappings && write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings) < 0)
+		if (l->n_uid_mappings && ns_write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings) < 0)
 			return -1;
 		return 0;
 	}
@@ -164,14 +164,14 @@ int ns_write_id_maps(pid_t pid, const struct spec *s)
 			snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
 			if (write_file(path, "deny", 4) < 0)
 				return err_prefix("rootless");
-			if (write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
+			if (ns_write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
 				return -1;
 		}
 	}
 	if (l->n_uid_mappings) {
 		if (!own_id_only(l->uid_mappings, l->n_uid_mappings, geteuid()))
 			return helper_map(pid, "newuidmap", l->uid_mappings, l->n_uid_mappings);
-		return write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings);
+		return ns_write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings);
 	}
 	return 0;
 }

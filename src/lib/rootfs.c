@@ -13,6 +13,7 @@
 #include <linux/mount.h>
 
 #include "devices.h"
+#include "idmap.h"
 #include "log.h"
 #include "mount_opts.h"
 #include "rootfs_util.h"
@@ -57,7 +58,10 @@ int rootfs_validate(const struct spec *s)
 		if (mount_opts_parse(m->options, m->n_options, &o) < 0)
 			return err_prefix("mounts[%zu].options", i);
 		bool bind = is_bind(m, &o);
+		int rc = idmap_validate_mount(s, i, &o, bind);
 		mount_opts_free(&o);
+		if (rc < 0)
+			return -1;
 		if (!bind && !m->type)
 			return err_set(0, "mounts[%zu].type: required for a non-bind mount", i);
 		if (bind && !m->source)
@@ -194,6 +198,37 @@ static int set_propagation(int mnt_fd, unsigned long prop)
 	return set_attrs(mnt_fd, &a, prop & MS_REC, "mount propagation");
 }
 
+int bind_tree_open(int dirfd, const char *source, const struct mount_opts *o, bool rec_attrs)
+{
+	unsigned tflags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	if (o->flags & MS_REC)
+		tflags |= AT_RECURSIVE;
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, dirfd, source, tflags);
+	if (tree < 0)
+		return err_set(errno, "bind source \"%s\"", source);
+	struct mount_attr a = {0};
+	mount_attr_from_flags(o->flags, o->clear, &a);
+	if (set_attrs(tree, &a, rec_attrs, "bind mount flags") < 0)
+		return -1;
+	/* after the top mount's flags, so "rro" wins over a plain "rw" below */
+	struct mount_attr r = {.attr_set = o->rec_set, .attr_clr = o->rec_clr};
+	if (set_attrs(tree, &r, true, "recursive mount attributes") < 0)
+		return -1;
+	return take_fd(&tree);
+}
+
+/* Attaches a detached tree onto the destination fd, then sets the
+ * propagation (which a detached mount cannot take). */
+static int attach_tree(int tree, int dest_fd, const char *source, const char *dest,
+		       const struct mount_opts *o)
+{
+	if (syscall(SYS_move_mount, tree, "", dest_fd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return err_set(errno, "bind mount \"%s\" on \"%s\"", source, dest);
+	/* tree is now the attached mount */
+	return o->propagation ? set_propagation(tree, o->propagation) : 0;
+}
+
 /* A bind mount built detached (open_tree), given its flags there, then
  * attached onto the destination fd: the flags hold from the first moment.
  * As runc's remount, the flags apply to the top mount only unless
@@ -201,21 +236,10 @@ static int set_propagation(int mnt_fd, unsigned long prop)
 static int bind_mount(const char *source, int dest_fd, const char *dest, const struct mount_opts *o,
 		      bool rec_attrs)
 {
-	unsigned tflags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
-	if (o->flags & MS_REC)
-		tflags |= AT_RECURSIVE;
-	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, AT_FDCWD, source, tflags);
+	_cleanup_close_ int tree = bind_tree_open(AT_FDCWD, source, o, rec_attrs);
 	if (tree < 0)
-		return err_set(errno, "bind source \"%s\"", source);
-	struct mount_attr a = {0};
-	mount_attr_from_flags(o->flags, o->clear, &a);
-	if (set_attrs(tree, &a, rec_attrs, "bind mount flags") < 0)
 		return -1;
-	if (syscall(SYS_move_mount, tree, "", dest_fd, "",
-		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return err_set(errno, "bind mount \"%s\" on \"%s\"", source, dest);
-	/* tree is now the attached mount */
-	return o->propagation ? set_propagation(tree, o->propagation) : 0;
+	return attach_tree(tree, dest_fd, source, dest, o);
 }
 
 static unsigned long long mnt_id_of(int fd)
@@ -259,6 +283,7 @@ struct mount_job {
 	const struct spec_mount *m;
 	const struct mount_opts *o;
 	int dest_fd;
+	int tree_fd; /* a tree built by the runtime (idmapped), or -1 */
 	bool existed;
 	mode_t old_mode;
 };
@@ -290,7 +315,8 @@ static int fs_mount(const struct mount_job *j)
 	bool late_ro = tmpfs && !dev && (o->flags & MS_RDONLY);
 	/* runc gives a tmpfs the mode of the directory it covers */
 	bool chmod_root = tmpfs && j->existed;
-	if (!late_ro && !chmod_root && !o->propagation)
+	bool rec = o->rec_set || o->rec_clr;
+	if (!late_ro && !chmod_root && !o->propagation && !rec)
 		return 0;
 	_cleanup_close_ int mnt = open_new_mount(j->rootfd, m->destination, j->dest_fd);
 	if (mnt < 0)
@@ -299,6 +325,9 @@ static int fs_mount(const struct mount_job *j)
 		return err_set(errno, "chmod the tmpfs");
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
 	if (late_ro && set_attrs(mnt, &a, false, "read-only") < 0)
+		return -1;
+	struct mount_attr r = {.attr_set = o->rec_set, .attr_clr = o->rec_clr};
+	if (rec && set_attrs(mnt, &r, true, "recursive mount attributes") < 0)
 		return -1;
 	return o->propagation ? set_propagation(mnt, o->propagation) : 0;
 }
@@ -399,6 +428,8 @@ static int do_mount_job(struct mount_job *j)
 		if (S_ISDIR(sb.st_mode) == file)
 			return err_set(ENOTDIR, "bind mount \"%s\" on \"%s\"", m->source,
 				       m->destination);
+		if (j->tree_fd >= 0)
+			return attach_tree(j->tree_fd, j->dest_fd, m->source, m->destination, j->o);
 		return bind_mount(m->source, j->dest_fd, m->destination, j->o, false);
 	}
 	if (is_type(m, "cgroup"))
@@ -412,7 +443,8 @@ static int do_mount(const struct rootfs_ctx *c, int rootfd, size_t i)
 	struct mount_opts o;
 	if (mount_opts_parse(m->options, m->n_options, &o) < 0)
 		return err_prefix("mounts[%zu].options", i);
-	struct mount_job j = {.c = c, .rootfd = rootfd, .m = m, .o = &o, .dest_fd = -1};
+	struct mount_job j = {.c = c, .rootfd = rootfd, .m = m, .o = &o, .dest_fd = -1,
+			      .tree_fd = c->mount_trees ? c->mount_trees[i] : -1};
 	int rc = do_mount_job(&j);
 	if (j.dest_fd >= 0)
 		close(j.dest_fd);

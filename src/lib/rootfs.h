@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "mount_opts.h"
 #include "spec.h"
 
 struct rootfs_ctx {
@@ -19,11 +20,19 @@ struct rootfs_ctx {
 	 * destination inside the rootfs); provided by the cgroup module. */
 	int (*mount_cgroup)(int dest_fd, const struct spec_mount *m, void *ud);
 	void *ud;
+	/* per spec mount, a detached tree the runtime built (idmapped mounts,
+	 * see idmap.h) to attach as is, or -1; NULL when there are none */
+	const int *mount_trees;
 };
 
 /* Checked in the parent before anything is created: every mount's options
  * parse, destinations are absolute (or made so), types are known. */
 int rootfs_validate(const struct spec *s);
+
+/* A detached clone (open_tree) of source, relative to dirfd, with o's
+ * flags on its top mount (on all of it when rec_attrs) and o's recursive
+ * attributes on all of it. Returns the tree fd or -1 + err. */
+int bind_tree_open(int dirfd, const char *source, const struct mount_opts *o, bool rec_attrs);
 
 /* Before pivot: sets rootfsPropagation (default rslave) on /, bind-mounts the
  * rootfs onto itself, performs spec mounts in order, creates default devices,

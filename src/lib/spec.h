@@ -77,6 +77,9 @@ struct spec_mount {
 	char *source;      /* may be NULL */
 	char **options;    /* raw strings, parsed by mount_opts.c */
 	size_t n_options;
+	/* idmapped mount: both or neither (on-disk id -> id seen in the mount) */
+	struct spec_idmap *uid_mappings, *gid_mappings;
+	size_t n_uid_mappings, n_gid_mappings;
 };
 
 struct spec_device {
@@ -231,6 +234,21 @@ struct spec_kv {
 	char *key, *value;
 };
 
+/* linux.netDevices: a host interface moved into the container's netns */
+struct spec_netdev {
+	char *host_name;
+	char *name; /* the name inside; may hold one "%d" */
+};
+
+/* linux.intelRdt (intelrdt.c); strings NULL when absent */
+struct spec_intel_rdt {
+	char *clos_id;
+	char *l3_cache_schema, *mem_bw_schema;
+	char **schemata;
+	size_t n_schemata;
+	bool enable_monitoring;
+};
+
 struct spec_linux {
 	struct spec_namespace ns[NS__COUNT];
 	struct spec_idmap *uid_mappings, *gid_mappings;
@@ -254,6 +272,9 @@ struct spec_linux {
 		int64_t secs;
 		uint32_t nanosecs;
 	} time_boottime, time_monotonic;
+	struct spec_netdev *net_devices;
+	size_t n_net_devices;
+	struct spec_intel_rdt *intel_rdt; /* NULL when absent */
 };
 
 struct spec {

@@ -19,6 +19,8 @@ enum sync_type {
 	SYNC_SECCOMP,      /* init -> parent: the seccomp listener fd (SCM_RIGHTS) */
 	SYNC_SECCOMP_DONE, /* parent -> init: passed on to listenerPath */
 	SYNC_CGROUP_DONE,  /* parent -> init: you are in your cgroup */
+	SYNC_NETDEV,       /* init -> parent: my netns fd (SCM_RIGHTS); move linux.netDevices in */
+	SYNC_NETDEV_DONE,  /* parent -> init */
 };
 
 struct sync_msg {

@@ -112,8 +112,10 @@ jq_true() {
 	is_corun || skip "checks corun's own list"
 	features
 	local o opts
-	# remount and bind change what the mount is; the rest are flags of a tmpfs
-	opts=$(jq -c '[.mountOptions[] | select(. != "remount" and . != "bind" and . != "rbind")]' "$FEATURES")
+	# remount and bind change what the mount is; idmap and ridmap need a
+	# bind mount (mounts_ext.bats); the rest are flags of a tmpfs
+	opts=$(jq -c '[.mountOptions[] | select(. != "remount" and . != "bind" and . != "rbind" and
+		. != "idmap" and . != "ridmap")]' "$FEATURES")
 	for o in $(jq -r '.[]' <<<"$opts"); do
 		update_config '.mounts += [{destination: ("/mnt/" + $o), type: "tmpfs",
 			source: "tmpfs", options: [$o]}]' --arg o "$o"

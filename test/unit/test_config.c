@@ -331,9 +331,6 @@ static void test_mount_and_hook_errors(void)
 	      "mounts[1].destination \"/proc/../..\": escapes the rootfs");
 	fails("{\"mounts\":[{\"destination\":\"../x\"}]}",
 	      "mounts[0].destination \"../x\": escapes the rootfs");
-	fails("{\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
-	      "\"hostID\":1,\"size\":1}]}]}",
-	      "mounts[0].uidMappings: not supported yet");
 	fails("{\"hooks\":{\"prestart\":[{\"path\":\"true\"}]}}",
 	      "hooks.prestart[0].path: must be absolute");
 	fails("{\"hooks\":{\"poststop\":[{\"path\":\"/bin/true\"},{\"path\":\"/bin/true\","
@@ -401,7 +398,6 @@ static void test_linux_errors(void)
 		accepts(patch);
 	}
 	accepts("{\"linux\":{\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]}}}");
-	fails("{\"linux\":{\"intelRdt\":{\"closID\":\"x\"}}}", "linux.intelRdt: not supported yet");
 	fails("{\"linux\":{\"personality\":{\"domain\":\"LINUX\"}}}",
 	      "linux.personality: not supported yet");
 	fails("{\"linux\":{\"timeOffsets\":{\"monotonic\":{\"secs\":1}}}}",
@@ -419,9 +415,79 @@ static void test_linux_errors(void)
 	fails("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}],"
 	      "\"timeOffsets\":{\"monotonic\":[]}}}",
 	      "linux.timeOffsets.monotonic: must be an object");
-	fails("{\"linux\":{\"netDevices\":{\"eth0\":{}}}}", "linux.netDevices: not supported yet");
 	fails("{\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}}}",
 	      "linux.memoryPolicy: not supported yet");
+}
+
+/* mounts[].uidMappings/gidMappings, linux.netDevices, linux.intelRdt */
+static void test_idmap_netdev_rdt(void)
+{
+	struct spec *s = NULL;
+	char *e = try_parse("{\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\","
+			    "\"source\":\"/x\",\"options\":[\"rbind\",\"ridmap\"],"
+			    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":2}],"
+			    "\"gidMappings\":[{\"containerID\":5,\"hostID\":6,\"size\":7}]}]}",
+			    &s);
+	ok(!e && s->mounts[0].n_uid_mappings == 1 && s->mounts[0].uid_mappings[0].host_id == 1000 &&
+	       s->mounts[0].uid_mappings[0].size == 2 && s->mounts[0].n_gid_mappings == 1 &&
+	       s->mounts[0].gid_mappings[0].container_id == 5,
+	   "mount uidMappings/gidMappings parsed: %s", e ? e : "ok");
+	free(e);
+	spec_free(s);
+	s = NULL;
+	fails("{\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
+	      "\"hostID\":1,\"size\":1}]}]}",
+	      "mounts[0]: uidMappings and gidMappings go together");
+	fails("{\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[],\"gidMappings\":[]}]}",
+	      "mounts[0]: uidMappings and gidMappings must not be empty");
+	fails("{\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
+	      "\"hostID\":1,\"size\":1}],\"gidMappings\":[{\"hostID\":1,\"size\":1}]}]}",
+	      "mounts[0].gidMappings[0].containerID: required");
+
+	e = try_parse("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}],"
+		      "\"netDevices\":{\"dummy0\":{\"name\":\"eth1\"},\"dummy1\":{},"
+		      "\"dummy2\":{\"name\":\"net%d\"}}}}",
+		      &s);
+	ok(!e && s->linux.n_net_devices == 3 && !strcmp(s->linux.net_devices[0].host_name, "dummy0") &&
+	       !strcmp(s->linux.net_devices[0].name, "eth1") &&
+	       !strcmp(s->linux.net_devices[1].name, "dummy1") &&
+	       !strcmp(s->linux.net_devices[2].name, "net%d"),
+	   "netDevices parsed, the host name kept without a name: %s", e ? e : "ok");
+	free(e);
+	spec_free(s);
+	s = NULL;
+	fails("{\"linux\":{\"netDevices\":{\"eth0\":{}}}}",
+	      "linux.netDevices: needs a network namespace in linux.namespaces");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}],"
+	      "\"netDevices\":{\"eth0\":{\"name\":\"a/b\"}}}}",
+	      "linux.netDevices[\"eth0\"].name \"a/b\": invalid interface name");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}],"
+	      "\"netDevices\":{\"eth0 \":{}}}}",
+	      "linux.netDevices[\"eth0 \"]: invalid host interface name");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}],"
+	      "\"netDevices\":{\"a\":{\"name\":\"x\"},\"b\":{\"name\":\"x\"}}}}",
+	      "linux.netDevices[\"b\"].name: \"x\" is given twice");
+	fails("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}],"
+	      "\"netDevices\":{\"a\":1}}}",
+	      "linux.netDevices[\"a\"]: must be an object");
+
+	e = try_parse("{\"linux\":{\"intelRdt\":{\"closID\":\"g\",\"l3CacheSchema\":\"L3:0=f\","
+		      "\"memBwSchema\":\"MB:0=20\",\"schemata\":[\"L2:0=3\"],"
+		      "\"enableMonitoring\":true}}}",
+		      &s);
+	ok(!e && s->linux.intel_rdt && !strcmp(s->linux.intel_rdt->clos_id, "g") &&
+	       s->linux.intel_rdt->n_schemata == 1 && s->linux.intel_rdt->enable_monitoring,
+	   "intelRdt parsed: %s", e ? e : "ok");
+	free(e);
+	spec_free(s);
+	fails("{\"linux\":{\"intelRdt\":{\"closID\":\"a/b\"}}}",
+	      "linux.intelRdt.closID \"a/b\": must be \"/\" or a plain name");
+	fails("{\"linux\":{\"intelRdt\":{\"memBwSchema\":\"L3:0=1\"}}}",
+	      "linux.intelRdt.memBwSchema: must start with \"MB:\"");
+	fails("{\"linux\":{\"intelRdt\":{\"schemata\":[\"L3:0=1\\nMB:0=1\"]}}}",
+	      "linux.intelRdt.schemata[0]: must not contain newlines");
+	fails("{\"linux\":{\"intelRdt\":{\"enableMonitoring\":1}}}",
+	      "linux.intelRdt.enableMonitoring: must be a boolean");
 }
 
 static void test_load(void)
@@ -470,6 +536,7 @@ int main(void)
 	test_process_errors();
 	test_mount_and_hook_errors();
 	test_linux_errors();
+	test_idmap_netdev_rdt();
 	test_load();
 	test_names();
 	return done_testing();

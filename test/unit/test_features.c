@@ -189,7 +189,10 @@ static void test_mount_options(void)
 	for (size_t i = 0; i < ARRAY_SIZE(spec_list); i++) {
 		const char *o = spec_list[i];
 		_cleanup_free_ char *top = xasprintf(
-		    "\"mounts\":[{\"destination\":\"/mnt\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+		    /* an idmappable mount, so idmap and ridmap count as accepted too */
+		    "\"mounts\":[{\"destination\":\"/mnt\",\"type\":\"bind\",\"source\":\"/tmp\","
+		    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
+		    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
 		    "\"options\":[\"%s\"]}]",
 		    o);
 		struct spec *s = NULL;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/mount.h>
 
 #include "mount_opts.h"
 #include "rootfs_util.h"
@@ -192,12 +193,7 @@ static void test_data(void)
 	mount_opts_free(&o);
 }
 
-static const char *const refused[] = {
-    "rro",	"rrw",	  "rnosuid",	  "rsuid",	    "rnodev",	    "rdev",
-    "rnoexec",	"rexec",  "rnodiratime",  "rdiratime",	    "rrelatime",    "rnorelatime",
-    "rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
-    "idmap",	"ridmap", "tmpcopyup",
-};
+static const char *const refused[] = {"tmpcopyup"};
 
 static void test_refused(void)
 {
@@ -212,6 +208,43 @@ static void test_refused(void)
 	struct mount_opts o;
 	int rc = parse(&o, "ro", "", NULL);
 	ok(rc < 0 && strcmp(err_msg(), "empty option") == 0, "an empty option is refused");
+}
+
+/* The recursive forms and the idmap options of runtime-spec 1.1+ */
+static void test_recursive(void)
+{
+	struct mount_opts o;
+	int rc = parse(&o, "rbind", "rro", "rnosuid", "rnodev", "rnoexec", "rnodiratime",
+		       "rnosymfollow", NULL);
+	ok(rc == 0 && o.rec_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME |
+				    MOUNT_ATTR_NOSYMFOLLOW) &&
+	       o.rec_clr == 0 && o.flags == (MS_BIND | MS_REC) && !o.data,
+	   "rro,rnosuid,rnodev,rnoexec,rnodiratime,rnosymfollow -> recursive set");
+	rc = parse(&o, "rro", "rrw", "rsuid", "rdev", "rexec", "rdiratime", "rsymfollow", NULL);
+	ok(rc == 0 && o.rec_set == 0 &&
+	       o.rec_clr == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			     MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW),
+	   "the later of rro/rrw wins; r* clear forms -> recursive clear");
+	static const struct {
+		const char *opt;
+		uint64_t mode;
+	} atime[] = {{"rnoatime", MOUNT_ATTR_NOATIME},	     {"ratime", MOUNT_ATTR_RELATIME},
+		     {"rrelatime", MOUNT_ATTR_RELATIME},       {"rnorelatime", MOUNT_ATTR_STRICTATIME},
+		     {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME}};
+	for (size_t i = 0; i < ARRAY_SIZE(atime); i++) {
+		rc = parse(&o, "rnoatime", "rstrictatime", atime[i].opt, NULL);
+		ok(rc == 0 && o.rec_clr == MOUNT_ATTR__ATIME && o.rec_set == atime[i].mode,
+		   "%s: one atime mode, with MOUNT_ATTR__ATIME cleared", atime[i].opt);
+	}
+	rc = parse(&o, "nosymfollow", NULL);
+	ok(rc == 0 && o.flags == MS_NOSYMFOLLOW && !o.rec_set, "nosymfollow stays per mount");
+	rc = parse(&o, "bind", "idmap", NULL);
+	ok(rc == 0 && o.idmap == IDMAP_TOP && !o.data, "idmap: never mount data");
+	rc = parse(&o, "ridmap", NULL);
+	ok(rc == 0 && o.idmap == IDMAP_RECURSIVE && !o.data, "ridmap");
+	rc = parse(&o, "ro", NULL);
+	ok(rc == 0 && o.idmap == IDMAP_NONE && !o.rec_set && !o.rec_clr, "none by default");
 }
 
 static void test_attrs(void)
@@ -247,13 +280,14 @@ static void test_attrs(void)
 int main(void)
 {
 	printf("1..%zu\n", ARRAY_SIZE(flag_cases) + ARRAY_SIZE(prop_cases) + 1 + 4 + 4 + 8 +
-			       ARRAY_SIZE(refused) + 1 + 6);
+			       ARRAY_SIZE(refused) + 1 + 6 + 6 + 6);
 	test_flags();
 	test_propagation();
 	test_bind();
 	test_order();
 	test_data();
 	test_refused();
+	test_recursive();
 	test_attrs();
 	return n_fail ? 1 : 0;
 }

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Idmapped bind mounts (mounts[].uidMappings/gidMappings, "idmap",
+ * "ridmap"). Only a process privileged over the filesystem's own user
+ * namespace may idmap a mount, which the init inside a container user
+ * namespace is not: the runtime builds each idmapped tree detached
+ * (open_tree + mount_setattr(MOUNT_ATTR_IDMAP)) before cloning the init,
+ * which inherits the fds and only attaches them (rootfs_ctx.mount_trees).
+ * A mapping is read as on-disk id (containerID) -> id seen through the
+ * mount (hostID), as the kernel and user namespace maps do. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mount_opts.h"
+#include "spec.h"
+
+/* Whether mount i asks for an idmapping (an option or its own maps). */
+bool idmap_wanted(const struct spec_mount *m, const struct mount_opts *o);
+/* The spec's rules for mount i: a bind mount, and a mapping to use (its
+ * own, or the container's user namespace). "mounts[i]: idmap: ...". */
+int idmap_validate_mount(const struct spec *s, size_t i, const struct mount_opts *o, bool bind);
+/* One fd per spec mount: the idmapped detached tree, or -1. *out stays
+ * NULL when no mount is idmapped. Relative sources start at bundle. */
+int idmap_prepare(const struct spec *s, const char *bundle, int **out);
+void idmap_close(int *fds, size_t n);
