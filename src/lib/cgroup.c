@@ -196,10 +196,12 @@ int cgroup_remove(const char *dir, const char *stop)
 	_cleanup_close_ int parent = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (parent < 0)
 		return errno == ENOENT ? 0 : err_set(errno, "open %s", p);
+	/* EBUSY while killed tasks finish exiting: one stuck in I/O (a blkio
+	 * throttle, a slow disk) can take seconds, so wait up to 5 s */
 	for (int tries = 0; rmdir_tree(parent, slash + 1, 0) < 0; tries++) {
 		if (errno == ENOENT)
 			break;
-		if (errno != EBUSY || tries == 100)
+		if (errno != EBUSY || tries == 500)
 			return err_set(errno, "remove cgroup %s", dir);
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
