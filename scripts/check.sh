@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, builds corun twice (release
 # with -Werror, and ASan+UBSan), runs unit and integration tests on each,
-# and ends with one line "N passed, N failed, N skipped" over everything.
+# then the cgroup v2 tests in a guest VM (test/guest/run.sh; skipped with
+# the reason when it cannot boot one, or with CORUN_SKIP_GUEST=1), and
+# ends with one line "N passed, N failed, N skipped" over everything.
 # Run as root from the repository root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,11 +26,13 @@ build() { # dir, extra meson args...
 }
 
 passed=0 failed=0 skipped=0
-run_suite() { # label, build dir
+run_suite() { # label, build dir[, command...]
 	local label=$1 dir=$2 out
+	shift 2
+	[ $# -gt 0 ] || set -- bash scripts/run-tests.sh
 	out=$(mktemp)
 	echo "=== $label"
-	BUILD_DIR=$dir CORUN_BIN=$PWD/$dir/corun bash scripts/run-tests.sh 2>&1 | tee "$out"
+	BUILD_DIR=$dir CORUN_BIN=$PWD/$dir/corun "$@" 2>&1 | tee "$out"
 	local line
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	if [ -z "$line" ]; then
@@ -41,7 +45,9 @@ run_suite() { # label, build dir
 	rm -f "$out"
 }
 
+release_ok=false
 if build build; then
+	release_ok=true
 	run_suite "release build" build
 else
 	echo "release build failed" >&2
@@ -56,6 +62,19 @@ if [ "${CORUN_SKIP_ASAN:-}" != 1 ]; then
 		echo "sanitizer build failed" >&2
 		failed=$((failed + 1))
 	fi
+fi
+
+# cgroup v2 lives in a guest (this host is v1); about 3 minutes
+if [ "${CORUN_SKIP_GUEST:-}" = 1 ]; then
+	echo "=== cgroup v2 guest"
+	echo "ok - cgroup v2 guest # skip CORUN_SKIP_GUEST=1"
+	skipped=$((skipped + 1))
+elif $release_ok; then
+	run_suite "cgroup v2 guest" build bash test/guest/run.sh -b build
+else
+	echo "=== cgroup v2 guest"
+	echo "ok - cgroup v2 guest # skip the release build failed"
+	skipped=$((skipped + 1))
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

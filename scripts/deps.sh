@@ -8,6 +8,10 @@ pkgs=(
 	libjansson-dev libseccomp-dev
 	busybox-static bats jq iproute2 util-linux man-db strace
 	runc crun hyperfine time bc uidmap
+	# the cgroup v2 guest (test/guest/): qemu under TCG, and debootstrap
+	# for its image, which brings Debian's linux-image-amd64 into the
+	# image from the archive (never installed on this host)
+	qemu-system-x86 debootstrap
 )
 
 missing=()

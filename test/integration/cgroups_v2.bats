@@ -46,7 +46,10 @@ ct_out() {
 
 @test "v2: the init is born in <parent of our cgroup>/<id>; removed on delete" {
 	set_args sleep 100
-	run_detached
+	runtime --debug --log "$TEST_DIR/debug.log" run -d -b "$BUNDLE" "$CID" \
+		>"$(ct_log)" 2>&1 </dev/null 3>&-
+	# born there: the parent never had to move it
+	! grep -q "CLONE_INTO_CGROUP" "$TEST_DIR/debug.log" || fail "$(cat "$TEST_DIR/debug.log")"
 	local own parent
 	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 	parent=$(dirname "$own")
