@@ -2,6 +2,7 @@
 /* Driver selection, the cgroup path, and helpers every driver needs:
  * cgroup.procs, removal of a cgroup directory, the device rule list. */
 #include "cgroup.h"
+#include "cgroup_util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,13 +14,6 @@
 #include <sys/vfs.h>
 #include <time.h>
 #include <linux/magic.h>
-
-/* Shared with the drivers and the unit test; to be declared in cgroup.h. */
-int cgroup_path_clean(const char *in, char **out);
-int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);
-int cgroup_kill_procs(const char *dir, int sig);
-int cgroup_remove(const char *dir, const char *stop);
-char **cgroup_device_writes(const struct spec_devrule *rules, size_t n);
 
 /* Validates a configured cgroup path and gives its canonical form: no
  * empty or "." components, no trailing slash; ".." is refused so the path
@@ -183,10 +177,14 @@ static int rmdir_tree(int parent_fd, const char *name, int depth)
 	return unlinkat(parent_fd, name, AT_REMOVEDIR);
 }
 
-/* Removes DIR, retrying while it is busy (processes just killed take a
- * moment to leave), then its parents while they are empty, up to but not
- * including STOP. A DIR that does not exist is not an error. */
-int cgroup_remove(const char *dir, const char *stop)
+int64_t cgroup_deadline(int ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000 + ms;
+}
+
+int cgroup_remove(const char *dir, const char *stop, int64_t deadline)
 {
 	_cleanup_free_ char *p = xstrdup(dir);
 	char *slash = strrchr(p, '/');
@@ -197,11 +195,11 @@ int cgroup_remove(const char *dir, const char *stop)
 	if (parent < 0)
 		return errno == ENOENT ? 0 : err_set(errno, "open %s", p);
 	/* EBUSY while killed tasks finish exiting: one stuck in I/O (a blkio
-	 * throttle, a slow disk) can take seconds, so wait up to 5 s */
-	for (int tries = 0; rmdir_tree(parent, slash + 1, 0) < 0; tries++) {
+	 * throttle, a slow disk) can take seconds */
+	while (rmdir_tree(parent, slash + 1, 0) < 0) {
 		if (errno == ENOENT)
 			break;
-		if (errno != EBUSY || tries == 500)
+		if (errno != EBUSY || cgroup_deadline(0) >= deadline)
 			return err_set(errno, "remove cgroup %s", dir);
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}

@@ -17,11 +17,7 @@
 #include "mount_opts.h"
 #include "rootfs_util.h"
 
-/* From cgroup.c; to be declared in cgroup.h. */
-int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);
-int cgroup_kill_procs(const char *dir, int sig);
-int cgroup_remove(const char *dir, const char *stop);
-char **cgroup_device_writes(const struct spec_devrule *rules, size_t n);
+#include "cgroup_util.h"
 
 /* Whether the comma-separated list holds name. */
 static bool list_has(const char *list, const char *name, size_t len)
@@ -299,13 +295,15 @@ static int v1_destroy(struct cgroup *cg)
 	const struct hier *fz = v1_hier(v, "freezer");
 	if (fz && v1_has_knob(fz->dir, "freezer.state"))
 		(void)v1_freeze(cg, false);
+	/* one wait for all hierarchies: the same tasks keep them all busy */
+	int64_t deadline = cgroup_deadline(5000);
 	for (size_t i = 0; i < v->n; i++) {
-		if (cgroup_remove(v->h[i].dir, v->h[i].base) < 0 && rc == 0) {
+		if (cgroup_remove(v->h[i].dir, v->h[i].base, deadline) < 0 && rc == 0) {
 			rc = -1;
 			/* keep the first error, still try the other hierarchies */
 			_cleanup_free_ char *msg = xstrdup(err_msg());
 			for (i++; i < v->n; i++)
-				(void)cgroup_remove(v->h[i].dir, v->h[i].base);
+				(void)cgroup_remove(v->h[i].dir, v->h[i].base, deadline);
 			err_set(0, "%s", msg);
 		}
 	}

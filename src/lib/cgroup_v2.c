@@ -280,7 +280,7 @@ static int v2_destroy(struct cgroup *cg)
 	if (v2_read(v, "cgroup.freeze", &fz) == 0 && !strcmp(fz, "1"))
 		(void)write_in(v->dir, "cgroup.freeze", "0");
 	err_clear();
-	return cgroup_remove(v->dir, v->base);
+	return cgroup_remove(v->dir, v->base, cgroup_deadline(5000));
 }
 
 /* ---- the container's view ---- */

@@ -19,10 +19,7 @@ struct v2 {
 	uint64_t oom_seen, oom_kill_seen;
 };
 
-/* From cgroup.c. */
-int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);
-int cgroup_kill_procs(const char *dir, int sig);
-int cgroup_remove(const char *dir, const char *stop);
+#include "cgroup_util.h"
 
 /* cgroup_v2.c */
 bool v2_has(const struct v2 *v, const char *file);

@@ -287,11 +287,14 @@ static int load_seccomp(const struct exec_ctx *c)
 		return 0;
 	if (seccomp_load_for(sc, &listener) < 0)
 		return -1;
-	/* TODO(seccomp notify): hand the listener to corun over child_sync
-	 * (SCM_RIGHTS) and on to listenerPath with seccomp_listener_send;
-	 * until then a notify rule fails its syscall with ENOSYS in exec. */
-	if (listener >= 0)
-		close(listener);
+	if (listener < 0)
+		return 0;
+	/* corun, in the runtime's namespaces, passes it on to listenerPath */
+	struct sync_msg m;
+	int rc = sync_send_fd(c->child_sync, SYNC_SECCOMP, listener);
+	close(listener);
+	if (rc < 0 || sync_expect(c->child_sync, SYNC_SECCOMP_DONE, &m) < 0)
+		return err_prefix("seccomp listener");
 	return 0;
 }
 
@@ -369,20 +372,49 @@ static int prepare_console(struct exec_ctx *c)
 	return 0;
 }
 
-/* After SYNC_PID: EOF once the process has exec'd, or why it did not. */
+/* The process's seccomp listener, to listenerPath with the container's
+ * state; the process waits for our answer. */
+static int pass_listener(struct exec_ctx *c, int fd)
+{
+	_cleanup_close_ int lfd = fd;
+	_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_RUNNING, c->st.pid);
+	if (seccomp_listener_send(c->spec->linux.seccomp, lfd, c->pid, json) < 0)
+		return -1;
+	return sync_send(c->sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
+}
+
+/* Until the process has exec'd (EOF) or says why it did not. Its pid comes
+ * from the intermediate child, in any order with the process's listener. */
 static int wait_started(struct exec_ctx *c)
 {
-	struct sync_msg m;
-	ssize_t r;
-	do {
-		r = recv(c->sync_fd, &m, sizeof(m), 0);
-	} while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return 0;
-	if (r < 0)
-		return err_set(errno, "sync: receive");
-	m.text[sizeof(m.text) - 1] = '\0';
-	return err_set(0, "%s", m.type == SYNC_ERROR ? m.text : "sync: unexpected message");
+	int listener = -1;
+	for (;;) {
+		struct sync_msg m;
+		if (sync_recv(c->sync_fd, &m) < 0)
+			break; /* EOF: all ends closed, the process exec'd (or died) */
+		if (m.type == SYNC_PID) {
+			c->pid = m.value;
+			waitpid(c->child, NULL, 0);
+		} else if (m.type == SYNC_SECCOMP) {
+			listener = m.fd;
+		} else {
+			if (m.fd >= 0)
+				close(m.fd);
+			if (listener >= 0)
+				close(listener);
+			return err_set(0, "%s", m.type == SYNC_ERROR ? m.text : "sync: unexpected message");
+		}
+		if (listener >= 0 && c->pid > 0) {
+			int rc = pass_listener(c, listener);
+			listener = -1;
+			if (rc < 0)
+				return -1;
+		}
+	}
+	if (listener >= 0)
+		close(listener);
+	/* no pid: the intermediate child died; err says how the wait ended */
+	return c->pid > 0 ? 0 : -1;
 }
 
 static int spawn(struct exec_ctx *c)
@@ -406,14 +438,11 @@ static int spawn(struct exec_ctx *c)
 	close(take_fd(&c->child_sync));
 	if (c->console_child >= 0)
 		close(take_fd(&c->console_child));
-	struct sync_msg m;
-	int rc = sync_expect(c->sync_fd, SYNC_PID, &m);
-	waitpid(c->child, NULL, 0);
-	if (rc < 0)
-		return -1;
-	c->pid = m.value;
 	if (wait_started(c) < 0) {
-		waitpid(c->pid, NULL, 0);
+		if (c->pid > 0)
+			waitpid(c->pid, NULL, 0);
+		else
+			waitpid(c->child, NULL, 0);
 		return -1;
 	}
 	return 0;

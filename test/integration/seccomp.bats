@@ -367,3 +367,26 @@ bad_seccomp() {
 	assert_output_contains "linux.seccomp.architectures[0]: SCMP_ARCH_SHEB is not supported by this libseccomp"
 	assert_nothing_left
 }
+
+@test "seccomp: SCMP_ACT_NOTIFY: an exec'd process's listener reaches listenerPath too" {
+	start_agent 122
+	notify_config
+	set_args sleep 100
+	run_detached
+	init_pid=$(ct_pid)
+	# a second agent on the same path gets the exec'd process's listener
+	mkdir -p "$TEST_DIR/agent2"
+	"$HELPER_BIN" "$TEST_DIR/agent.sock" "$TEST_DIR/agent2" 122 </dev/null \
+		>"$TEST_DIR/agent2/log" 2>&1 3>&- &
+	AGENT2_PID=$!
+	TEARDOWN_EXTRA='kill $AGENT_PID $AGENT2_PID 2>/dev/null; wait $AGENT_PID $AGENT2_PID 2>/dev/null'
+	wait_file "$TEST_DIR/agent2/ready"
+	run runtime exec "$CID" sh -c 'mkdir /tmp/e; echo "mkdir=$?"'
+	assert_success
+	assert_output_contains "mkdir=1" "Disk quota exceeded"
+	local st="$TEST_DIR/agent2/state.json"
+	assert_equal "$(jq -r .state.status "$st")" running
+	assert_equal "$(jq -r .state.pid "$st")" "$init_pid"
+	[ "$(jq -r .pid "$st")" != "$init_pid" ] || fail "the listener names the init, not the exec'd process"
+	grep -q '^nr=' "$TEST_DIR/agent2/notifs" || fail "no notification reached the second agent"
+}

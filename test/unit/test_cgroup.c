@@ -20,10 +20,7 @@
 #include "cgroup.h"
 #include "util.h"
 
-/* From cgroup.c; to be declared in cgroup.h. */
-int cgroup_path_clean(const char *in, char **out);
-int cgroup_remove(const char *dir, const char *stop);
-char **cgroup_device_writes(const struct spec_devrule *rules, size_t n);
+#include "cgroup_util.h"
 
 #define N_UNIT 15
 #define N_HOST 12
