@@ -85,6 +85,7 @@ int cmd_update(const struct global_opts *g, int argc, char **argv);
 int cmd_events(const struct global_opts *g, int argc, char **argv);
 int cmd_features(const struct global_opts *g, int argc, char **argv);
 int cmd_exec(const struct global_opts *g, int argc, char **argv);
+int cmd_ps(const struct global_opts *g, int argc, char **argv);
 
 /* Whether the command table (main.c) implements the subcommand name. */
 bool cli_command_available(const char *name);
@@ -106,7 +107,9 @@ bool cli_command_available(const char *name);
 	 "keep the caller's session keyring instead of creating a new one"},		\
 	{"preserve-fds", NULL, OPT_UINT, &(o).preserve_fds,				\
 	 "hand N more file descriptors (from fd 3, after $LISTEN_FDS ones) to the "	\
-	 "container (default: 0)"}
+	 "container (default: 0)"},							\
+	{"pidfd-socket", NULL, OPT_STRING, &(o).pidfd_socket,				\
+	 "AF_UNIX socket that is sent a pidfd of the container's init"}
 /* clang-format on */
 
 /* What create and run print under DESCRIPTION. */

@@ -57,8 +57,9 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 	     "set no_new_privs: the process cannot gain privileges through exec"},
 	    {"cap", "c", OPT_LIST, &caps, "add a capability to the process (repeatable)"},
 	    {"preserve-fds", NULL, OPT_UINT, &o.preserve_fds,
-	     "hand N more file descriptors (from fd 3, after $LISTEN_FDS ones) to the "
-	     "process (default: 0)"},
+	     "hand N more file descriptors (from fd 3) to the process (default: 0)"},
+	    {"pidfd-socket", NULL, OPT_STRING, &o.pidfd_socket,
+	     "AF_UNIX socket that is sent a pidfd of the process"},
 	    {"cgroup", NULL, OPT_LIST, &cgroups,
 	     "run in an existing sub-cgroup of the container: [<controllers>:]<path>; "
 	     "repeat the controllers form for several"},

@@ -31,7 +31,7 @@ static const struct {
     {"kill", cmd_kill, false, "send a signal (default: SIGTERM) to the container's init"},
     {"list", cmd_list, false, "list the containers under the given root"},
     {"pause", cmd_pause, false, "suspend all processes of the container"},
-    {"ps", NULL, false, "show the processes running in the container"},
+    {"ps", cmd_ps, false, "show the processes running in the container"},
     {"restore", NULL, true, "restore a container from a checkpoint"},
     {"resume", cmd_resume, false, "resume the processes of a paused container"},
     {"run", cmd_run, true, "create and start a container"},

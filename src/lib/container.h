@@ -25,6 +25,7 @@ struct create_opts {
 	const char *bundle;   /* default "." */
 	const char *pid_file; /* may be NULL */
 	const char *console_socket;
+	const char *pidfd_socket; /* sent a pidfd of the init once created */
 	bool no_pivot;
 	bool no_new_keyring;
 	unsigned preserve_fds;
@@ -57,6 +58,7 @@ struct exec_opts {
 				   * that shape the process are ignored, as in runc */
 	char **args;              /* the command, NULL-terminated (may be empty) */
 	const char *console_socket;
+	const char *pidfd_socket; /* sent a pidfd of the process once it runs */
 	const char *cwd, *user;   /* NULL = from the config */
 	const char **env;         /* appended to the config's process.env */
 	size_t n_env;

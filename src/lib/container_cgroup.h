@@ -43,3 +43,7 @@ void container_thaw_quiet(const struct global_opts *g, const struct cstate *st);
 /* kill -a: signals every process with the cgroup frozen, so that none
  * forks meanwhile, and thaws it after, as runc does. */
 int container_kill_all(const struct global_opts *g, const struct cstate *st, int sig);
+
+/* `corun ps`: the host pids of the processes in the container's cgroup,
+ * sorted; *out is malloc'd (NULL when there are none). */
+int container_pids(const struct global_opts *g, const char *id, pid_t **out, size_t *n);

@@ -12,14 +12,17 @@
 #include <sys/wait.h>
 #include <linux/sched.h>
 
+#include "fdpass.h"
 #include "hooks.h"
 #include "idmap.h"
 #include "init.h"
 #include "intelrdt.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "listen_fds.h"
 #include "namespaces.h"
 #include "netdev.h"
+#include "notify_socket.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
@@ -53,7 +56,9 @@ static int validate(const struct create_opts *o, const struct creation *c)
 		return err_set(0, "process: required to create a container");
 	if (s->process->terminal && !o->console_socket && o->detach)
 		return err_set(0, "cannot allocate tty if corun will detach without setting console socket");
-	if (!s->process->terminal && o->console_socket)
+	/* the socket is for whoever takes over a detached container's tty; in
+	 * the foreground corun relays the terminal itself */
+	if ((!s->process->terminal || !o->detach) && o->console_socket)
 		return err_set(0, "cannot use console socket if corun will not detach or allocate tty");
 	if (rootfs_validate(s) < 0 || sysctl_validate(s) < 0 || ns_validate_paths(s) < 0 ||
 	    netdev_validate(s) < 0 || (s->linux.intel_rdt && rdt_check_mounted() < 0))
@@ -103,7 +108,26 @@ static int make_state_dir(const struct global_opts *g, const struct create_opts 
 	if (geteuid() == 0 &&
 	    fchownat(c->dirfd, STATE_FIFO, ns_host_uid(c->spec, 0), ns_host_gid(c->spec, 0), 0) < 0)
 		return err_set(errno, "chown exec fifo");
-	return write_file_atomic(c->dirfd, STATE_CONFIG_FILE, c->raw, c->raw_len, 0600);
+	if (write_file_atomic(c->dirfd, STATE_CONFIG_FILE, c->raw, c->raw_len, 0600) < 0)
+		return -1;
+	if (!notify_socket_host())
+		return 0;
+	/* the bind mount's source: absolute, the init resolves it from the bundle */
+	_cleanup_free_ char *root = realpath(g->root, NULL);
+	if (!root)
+		return err_set(errno, "state root %s", g->root);
+	_cleanup_free_ char *path = xasprintf("%s/%s", root, o->id);
+	return notify_socket_prepare(c->dirfd, path, c->spec);
+}
+
+/* Socket activation: the fds systemd gave us go on at the same numbers,
+ * the --preserve-fds ones after them, as in runc. */
+static unsigned pass_listen_fds(struct creation *c)
+{
+	unsigned n = listen_fds_count();
+	if (n)
+		listen_fds_env(c->spec, c->spec->process, n);
+	return n;
 }
 
 static int console_prepare(const struct create_opts *o, const struct creation *c, int *init_end,
@@ -188,6 +212,7 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		close(sv[1]);
 		return -1;
 	}
+	unsigned n_listen = pass_listen_fds(c);
 	bool joins = ns_any_joined(c->spec);
 	int newns = ns_new_flags(c->spec);
 	/* the init creates the cgroup namespace once it sits in its cgroup, and
@@ -204,7 +229,8 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.sync_fd = sv[1],
 		.statedir_fd = c->dirfd,
 		.console_fd = init_console,
-		.preserve_fds = o->preserve_fds,
+		.preserve_fds = n_listen + o->preserve_fds,
+		.listen_fds = n_listen > 0,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
 		.joins = joins,
@@ -392,6 +418,8 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 		close(c->console_fd);
 		c->console_fd = -1;
 	}
+	if (o->pidfd_socket && pidfd_socket_send(o->pidfd_socket, c->init) < 0)
+		goto fail;
 	if (o->pid_file) {
 		char buf[32];
 		int n = snprintf(buf, sizeof(buf), "%d", (int)c->init);
@@ -431,8 +459,11 @@ void creation_free(struct creation *c)
 
 int container_create(const struct global_opts *g, const struct create_opts *o)
 {
+	/* create always leaves the container to others: detached, as in runc */
+	struct create_opts d = *o;
+	d.detach = true;
 	struct creation c;
-	int rc = creation_run(g, o, &c, false);
+	int rc = creation_run(g, &d, &c, false);
 	creation_free(&c);
 	return rc;
 }

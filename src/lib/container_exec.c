@@ -25,6 +25,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "fdpass.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "lsm.h"
@@ -469,7 +470,8 @@ static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, in
 		return err_prefix("unable to start container process");
 	/* delete may go on from here; the process is the container's now */
 	close(take_fd(&c->dirfd));
-	if (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0) {
+	if ((o->pidfd_socket && pidfd_socket_send(o->pidfd_socket, c->pid) < 0) ||
+	    (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0)) {
 		kill(c->pid, SIGKILL);
 		return -1;
 	}

@@ -2,6 +2,7 @@
 /* start, kill, delete, state and list: the operations on an existing
  * container. None of them forks; state and list only read files. */
 #include <errno.h>
+#include <sys/file.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pwd.h>
@@ -16,6 +17,7 @@
 #include "intelrdt.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "notify_socket.h"
 
 static int pidfd_open_checked(const struct cstate *st)
 {
@@ -144,6 +146,21 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 	return 0;
 }
 
+int start_notified(int dirfd, const struct cstate *st, const struct spec *spec)
+{
+	const char *host = notify_socket_host();
+	_cleanup_close_ int notify = -1;
+	if (host && notify_socket_bind(dirfd, &notify) < 0)
+		return -1;
+	if (start_created(dirfd, st, spec) < 0)
+		return -1;
+	if (notify < 0)
+		return 0;
+	/* kill and delete must not wait for a container that never says READY */
+	flock(dirfd, LOCK_UN);
+	return notify_socket_wait_ready(notify, host, st->pid);
+}
+
 int state_open_locked(const struct global_opts *g, const char *id, bool exclusive,
 		      struct cstate *st)
 {
@@ -168,7 +185,7 @@ int container_start(const struct global_opts *g, const char *id)
 	int rc;
 	switch (state_status(fd, &st)) {
 	case STATUS_CREATED:
-		rc = start_created(fd, &st, NULL);
+		rc = start_notified(fd, &st, NULL);
 		break;
 	case STATUS_STOPPED:
 		rc = err_set(0, "cannot start a container that has stopped");

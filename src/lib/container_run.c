@@ -13,6 +13,7 @@
 
 #include "lifecycle.h"
 #include "log.h"
+#include "notify_socket.h"
 #include "terminal.h"
 
 static int exit_code_of(int status)
@@ -54,10 +55,11 @@ int relay_wait(pid_t init, int sfd, struct relay *r, int *code)
 {
 	bool master_open = r->master >= 0;
 	for (;;) {
-		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+		struct pollfd p[4] = {{.fd = sfd, .events = POLLIN},
 				      {.fd = master_open ? r->master : -1, .events = POLLIN},
-				      {.fd = r->in_open ? STDIN_FILENO : -1, .events = POLLIN}};
-		if (poll(p, 3, -1) < 0) {
+				      {.fd = r->in_open ? STDIN_FILENO : -1, .events = POLLIN},
+				      {.fd = r->notify, .events = POLLIN}};
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return err_set(errno, "poll");
@@ -66,6 +68,9 @@ int relay_wait(pid_t init, int sfd, struct relay *r, int *code)
 			copy_once(r->master, STDOUT_FILENO, &master_open);
 		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
 			copy_once(STDIN_FILENO, r->master, &r->in_open);
+		/* we are the main process systemd watches: MAINPID is ours */
+		if ((p[3].revents & POLLIN) && notify_socket_relay(r->notify, r->notify_host, getpid()) < 0)
+			log_warn("notify socket: %s", err_msg());
 		if (!(p[0].revents & POLLIN))
 			continue;
 		struct signalfd_siginfo si;
@@ -105,7 +110,7 @@ int signals_block(sigset_t *old)
 int relay_open(int console_fd, struct relay *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->master = -1;
+	r->master = r->notify = -1;
 	if (console_fd < 0)
 		return 0;
 	r->master = terminal_recv_master(console_fd);
@@ -134,6 +139,12 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 {
 	struct relay r;
 	int rc = relay_open(c->console_fd, &r);
+	_cleanup_close_ int notify = -1;
+	if (rc == 0 && notify_socket_host() && (rc = notify_socket_bind(c->dirfd, &notify)) == 0 &&
+	    notify >= 0) {
+		r.notify = notify;
+		r.notify_host = notify_socket_host();
+	}
 	if (rc == 0)
 		rc = start_created(c->dirfd, &c->st, c->spec);
 	if (rc == 0)
@@ -161,7 +172,7 @@ int container_run(const struct global_opts *g, const struct create_opts *o, int 
 	struct creation c;
 	int rc = creation_run(g, o, &c, !o->detach);
 	if (rc == 0 && o->detach)
-		rc = start_created(c.dirfd, &c.st, c.spec);
+		rc = start_notified(c.dirfd, &c.st, c.spec);
 	else if (rc == 0)
 		rc = run_foreground(g, o, &c, sfd, exit_code);
 	creation_free(&c);

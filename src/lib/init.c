@@ -15,6 +15,7 @@
 
 #include "devices.h"
 #include "hooks.h"
+#include "listen_fds.h"
 #include "log.h"
 #include "namespaces.h"
 #include "netdev.h"
@@ -273,6 +274,8 @@ void init_main(const struct init_args *args)
 	close(a.statedir_fd);
 	TRY(&a, run_hooks_inside(&a, HOOK_START_CONTAINER, STATUS_CREATED));
 	TRY(&a, process_fds_prepare(a.preserve_fds));
+	if (a.listen_fds)
+		listen_fds_set_pid(envp ? envp : p->env);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

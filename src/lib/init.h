@@ -25,7 +25,8 @@ struct init_args {
 	int fifo_fd;        /* exec.fifo write end once `start` came, or -1 */
 	pid_t host_pid;     /* our pid as the host sees it, for the hooks' state */
 	int console_fd;     /* where the pty master goes, or -1 */
-	unsigned preserve_fds;
+	unsigned preserve_fds; /* socket-activation fds included */
+	bool listen_fds;       /* set LISTEN_PID to our own pid before exec */
 	bool no_pivot;
 	bool no_new_keyring; /* else join a fresh session keyring "_ses.<id>" */
 	bool joins;         /* some namespace is joined by path: setns/unshare here */

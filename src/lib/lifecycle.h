@@ -44,6 +44,10 @@ void creation_free(struct creation *c);
  * pass it, runs poststart hooks. spec may be NULL (then the saved copy is
  * read when poststart hooks are needed). */
 int start_created(int dirfd, const struct cstate *st, const struct spec *spec);
+/* start_created for `start` and `run -d`: with $NOTIFY_SOCKET, relays the
+ * container's sd_notify messages until READY=1 (notify_socket.h), with
+ * the state dir unlocked meanwhile: the last step of the caller. */
+int start_notified(int dirfd, const struct cstate *st, const struct spec *spec);
 
 /* Undoes create: cgroup, poststop hooks (warnings only), state dir. */
 int destroy_container(const struct global_opts *g, const struct cstate *st,
@@ -68,6 +72,8 @@ struct relay {
 	bool in_open; /* stdin still readable */
 	bool raw;
 	struct termios saved;
+	int notify;         /* the container's notify socket, or -1 */
+	const char *notify_host; /* where its messages go ($NOTIFY_SOCKET) */
 };
 /* Blocks every signal but the synchronous faults and returns a signalfd
  * for them (the old mask in *old), so none is lost before the wait. */

@@ -13,36 +13,17 @@
 #include <termios.h>
 #include <linux/mount.h>
 
+#include "fdpass.h"
+
 int terminal_connect(const char *path)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return err_set(0, "console socket path %s: too long", path);
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_set(errno, "console socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-		close(fd);
-		return err_set(e, "connect to console socket %s", path);
-	}
-	return fd;
+	return unix_connect(path, "console socket");
 }
 
 static int send_fd(int sock, int fd, const char *name)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return err_set(errno, "send the console to the console socket");
+	if (unix_send_fd(sock, fd, name) < 0)
+		return err_prefix("send the console to the console socket");
 	return 0;
 }
 
@@ -144,5 +125,9 @@ int terminal_copy_size(int from_fd, int to_fd)
 	struct winsize ws;
 	if (ioctl(from_fd, TIOCGWINSZ, &ws) < 0)
 		return -1;
+	/* a terminal without a size (a pty nobody sized) must not wipe out
+	 * process.consoleSize */
+	if (!ws.ws_row && !ws.ws_col)
+		return 0;
 	return ioctl(to_fd, TIOCSWINSZ, &ws);
 }

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Test helper for --pidfd-socket: recvpidfd SOCKET
+ * Listens on the unix socket SOCKET, accepts one connection, receives the
+ * fd sent with SCM_RIGHTS and prints what it is: "name=<message body>
+ * pid=<Pid: of /proc/self/fdinfo/FD> signal0=<ok or the error>" (a pidfd
+ * has a Pid line and takes pidfd_send_signal). Exits 1 on errors, and
+ * after 20 s without a connection (a test never hangs on it). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "recvpidfd: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int fdinfo_pid(int fd)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+	if (!f)
+		die(path);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Pid: %d", &pid) == 1)
+			break;
+	fclose(f);
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: recvpidfd SOCKET\n");
+		return 2;
+	}
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
+	alarm(20);
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0)
+		die("listen");
+	int conn = accept(ls, NULL, NULL);
+	if (conn < 0)
+		die("accept");
+	char name[256] = {0}, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	if (recvmsg(conn, &mh, 0) < 0)
+		die("recvmsg");
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS) {
+		errno = EPROTO;
+		die("no fd received");
+	}
+	int fd;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	int r = (int)syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0);
+	printf("name=%s pid=%d signal0=%s\n", name, fdinfo_pid(fd), r == 0 ? "ok" : strerror(errno));
+	return 0;
+}
