@@ -20,8 +20,14 @@ trap finish EXIT
 
 start=$(cut -d' ' -f1 /proc/uptime)
 mount -o remount,rw / 2>/dev/null
+# the tree may sit below /tmp or /run on the host (a CI clone): keep its
+# share reachable across the tmpfs mounts that would hide it
+mkdir -p /.src
+mount --move "$src" /.src
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -p "$src"
+mount --move /.src "$src"
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
