@@ -92,27 +92,45 @@ void cgroup_fini(struct cgroup *cg)
 	memset(cg, 0, sizeof(*cg));
 }
 
-/* Pids in DIR/cgroup.procs; a cgroup that does not exist has none. */
-int cgroup_procs_read(const char *dir, pid_t **out, size_t *n)
+/* Appends the pids of dir/cgroup.procs and of its sub-cgroups (exec
+ * --cgroup makes some) to v. */
+static int procs_collect(const char *dir, int depth, pid_t **v, size_t *cnt, size_t *cap)
 {
 	_cleanup_free_ char *p = xasprintf("%s/cgroup.procs", dir);
 	_cleanup_fclose_ FILE *f = fopen(p, "re");
-	_cleanup_free_ pid_t *v = NULL;
-	size_t cap = 0, cnt = 0;
 	int pid;
-	*out = NULL;
-	*n = 0;
 	if (!f)
 		return errno == ENOENT ? 0 : err_set(errno, "open %s", p);
 	while (fscanf(f, "%d", &pid) == 1) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, cap * sizeof(*v));
+		if (*cnt == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*v = xrealloc(*v, *cap * sizeof(**v));
 		}
-		v[cnt++] = pid;
+		(*v)[(*cnt)++] = pid;
 	}
 	if (ferror(f))
 		return err_set(errno, "read %s", p);
+	if (depth >= 16)
+		return 0;
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			_cleanup_free_ char *sub = xasprintf("%s/%s", dir, e->d_name);
+			if (procs_collect(sub, depth + 1, v, cnt, cap) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+int cgroup_procs_read(const char *dir, pid_t **out, size_t *n)
+{
+	_cleanup_free_ pid_t *v = NULL;
+	size_t cap = 0, cnt = 0;
+	*out = NULL;
+	*n = 0;
+	if (procs_collect(dir, 0, &v, &cnt, &cap) < 0)
+		return -1;
 	*out = take_ptr(&v);
 	*n = cnt;
 	return 0;

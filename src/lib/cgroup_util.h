@@ -11,7 +11,8 @@
 /* Validates a configured cgroup path and gives its canonical form; ".." is
  * refused ("cgroupsPath \"a/../b\": \"..\" is not allowed"). */
 int cgroup_path_clean(const char *in, char **out);
-/* The pids in DIR/cgroup.procs (malloc'd). */
+/* The pids in DIR/cgroup.procs and its sub-cgroups (malloc'd); a cgroup
+ * that does not exist has none. */
 int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);
 /* Sends sig to every process in DIR/cgroup.procs. */
 int cgroup_kill_procs(const char *dir, int sig);

@@ -3,6 +3,7 @@
  * every failing function fills, an arena for config data, small file I/O. */
 #pragma once
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,11 +28,17 @@ static inline void cleanup_fclosep(FILE **f)
 	if (*f)
 		fclose(*f);
 }
+static inline void cleanup_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
 void cleanup_strvp(char ***v); /* frees a NULL-terminated malloc'd vector */
 
 #define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
 #define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
+#define _cleanup_closedir_ __attribute__((cleanup(cleanup_closedirp)))
 #define _cleanup_strv_ __attribute__((cleanup(cleanup_strvp)))
 
 /* Hand an fd out of a _cleanup_close_ variable. */

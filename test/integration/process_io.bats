@@ -225,3 +225,24 @@ PY
 	assert_success
 	assert_equal "$(echo ${lines[0]})" "PID COMMAND"
 }
+
+@test "process io: ps and kill -a reach processes in sub-cgroups (exec --cgroup)" {
+	set_args sleep 100
+	run_detached
+	# a sub-cgroup in every hierarchy the container has
+	for d in $(find /sys/fs/cgroup -maxdepth 8 -type d -name "$CID"); do
+		mkdir "$d/sub"
+		# a v1 cpuset cgroup takes no task before it has cpus and mems
+		for f in cpuset.cpus cpuset.mems; do
+			[ ! -e "$d/$f" ] || cat "$d/$f" >"$d/sub/$f"
+		done
+	done
+	runtime exec -d --pid-file "$TEST_DIR/exec.pid" --cgroup sub "$CID" sleep 101
+	epid=$(cat "$TEST_DIR/exec.pid")
+	grep -q "/$CID/sub\$" "/proc/$epid/cgroup" || fail "not in the sub-cgroup: $(cat "/proc/$epid/cgroup")"
+	run runtime ps -f json "$CID"
+	assert_success
+	jq -e --argjson p "$epid" 'index($p) != null' <<<"$output" || fail "ps misses $epid: $output"
+	runtime kill -a "$CID" KILL
+	wait_gone "$epid"
+}
