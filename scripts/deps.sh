@@ -12,6 +12,8 @@ pkgs=(
 	# for its image, which brings Debian's linux-image-amd64 into the
 	# image from the archive (never installed on this host)
 	qemu-system-x86 debootstrap
+	# engines for test/engines (containerd brings ctr and its runc v2 shim)
+	podman conmon containerd docker.io
 )
 
 missing=()

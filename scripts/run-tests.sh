@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Runs the unit tests (TAP binaries registered with meson) and the bats
+# Runs the unit tests (TAP binaries registered with meson), the bats
 # integration tests against $RUNTIME (default: $CORUN_BIN, default
-# $BUILD_DIR/corun), prints every TAP line, and ends with one line
+# $BUILD_DIR/corun) and the engine tests (podman, containerd and docker
+# running containers with $RUNTIME, or ENGINE_RUNTIME), prints every TAP
+# line, and ends with one line
 # "N passed, N failed, N skipped" over all of them. Exit status 1 if
 # anything failed. Run as root from anywhere; needs no stdin or tty.
 #
 # BUILD_DIR (default build), RUNTIME, CORUN_BIN, BATS_FILTER (a regex for
-# bats -f), SKIP_UNIT=1, SKIP_INTEGRATION=1.
+# bats -f), SKIP_UNIT=1, SKIP_INTEGRATION=1, SKIP_ENGINES=1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -87,21 +89,23 @@ run_unit() {
 	rm -f "$out"
 }
 
-run_integration() {
-	local args=(--tap) before=$failed rc
+# run_bats LABEL DIR [ENV=VALUE...]: one bats stage over DIR.
+run_bats() {
+	local label=$1 dir=$2 args=(--tap) before=$failed rc
+	shift 2
 	[ -z "${BATS_FILTER:-}" ] || args+=(-f "$BATS_FILTER")
 	if ! command -v bats >/dev/null; then
-		echo "not ok - integration tests: bats is not installed"
+		echo "not ok - $label tests: bats is not installed"
 		failed=$((failed + 1))
 		return
 	fi
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "not ok - integration tests need root"
+		echo "not ok - $label tests need root"
 		failed=$((failed + 1))
 		return
 	fi
-	echo "# integration: RUNTIME=$RUNTIME"
-	count_tap < <(bats "${args[@]}" test/integration </dev/null 2>&1)
+	echo "# $label: RUNTIME=$RUNTIME $*"
+	count_tap < <(env "$@" bats "${args[@]}" "$dir" </dev/null 2>&1)
 	wait $! 2>/dev/null
 	rc=$?
 	if [ $rc -ne 0 ] && [ "$failed" -eq "$before" ]; then
@@ -111,7 +115,10 @@ run_integration() {
 }
 
 [ "${SKIP_UNIT:-}" = 1 ] || run_unit
-[ "${SKIP_INTEGRATION:-}" = 1 ] || run_integration
+[ "${SKIP_INTEGRATION:-}" = 1 ] || run_bats integration test/integration
+# Engines skip, each with its reason, where they cannot run.
+[ "${SKIP_ENGINES:-}" = 1 ] ||
+	run_bats engines test/engines ENGINE_RUNTIME="${ENGINE_RUNTIME:-$RUNTIME}"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -245,6 +245,8 @@ void init_main(const struct init_args *args)
 		TRY(&a, netdev_init_request(a.sync_fd));
 	}
 	become_root(&a);
+	if (s->linux.ns[NS_NET].present && !s->linux.ns[NS_NET].path)
+		TRY(&a, netdev_loopback_up());
 	TRY(&a, join_session_keyring(&a));
 	if (setsid() < 0)
 		TRY(&a, err_set(errno, "setsid"));

@@ -84,10 +84,6 @@ static const struct {
     {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
 };
 
-/* Options of later features, refused clearly rather than handed to the
- * filesystem. */
-static const char *const unsupported[] = {"tmpcopyup"};
-
 static bool lookup_rec(const char *o, struct mount_opts *out)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(rec_opts); i++) {
@@ -111,14 +107,18 @@ static bool lookup_rec(const char *o, struct mount_opts *out)
 		out->idmap = o[0] == 'r' ? IDMAP_RECURSIVE : IDMAP_TOP;
 		return true;
 	}
+	if (strcmp(o, "tmpcopyup") == 0) {
+		out->tmpcopyup = true;
+		return true;
+	}
 	return false;
 }
 
 const char *mount_opt_name(size_t i)
 {
-	static const char *const idmap[] = {"idmap", "ridmap"};
+	static const char *const extra[] = {"idmap", "ridmap", "tmpcopyup"};
 	size_t n[] = {ARRAY_SIZE(flag_opts), ARRAY_SIZE(prop_opts), ARRAY_SIZE(rec_opts),
-		      ARRAY_SIZE(rec_atime), ARRAY_SIZE(idmap)};
+		      ARRAY_SIZE(rec_atime), ARRAY_SIZE(extra)};
 	for (size_t t = 0; t < ARRAY_SIZE(n); i -= n[t], t++) {
 		if (i >= n[t])
 			continue;
@@ -132,7 +132,7 @@ const char *mount_opt_name(size_t i)
 		case 3:
 			return rec_atime[i].name;
 		default:
-			return idmap[i];
+			return extra[i];
 		}
 	}
 	return NULL;
@@ -170,11 +170,6 @@ int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out)
 		const char *o = opts[i];
 		if (lookup_flag(o, out) || lookup_rec(o, out))
 			continue;
-		for (size_t j = 0; j < ARRAY_SIZE(unsupported); j++)
-			if (strcmp(unsupported[j], o) == 0) {
-				mount_opts_free(out);
-				return err_set(0, "option \"%s\": not supported yet", o);
-			}
 		/* a comma inside one option is kept: it is data for mount(2)
 		 * either way, as with runc */
 		if (!*o) {

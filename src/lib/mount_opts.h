@@ -18,6 +18,9 @@ struct mount_opts {
 	 * an atime choice sets MOUNT_ATTR__ATIME in rec_clr, as the kernel wants */
 	uint64_t rec_set, rec_clr;
 	enum mount_idmap idmap;
+	/* "tmpcopyup" (runc's extension): a tmpfs starts with a copy of what
+	 * the directory it covers holds */
+	bool tmpcopyup;
 	char *data; /* malloc'd comma-joined filesystem options, or NULL */
 };
 

@@ -154,6 +154,17 @@ static int link_up(int fd, int ifindex)
 	return 0;
 }
 
+int netdev_loopback_up(void)
+{
+	_cleanup_close_ int fd = nl_open();
+	if (fd < 0)
+		return -1;
+	int idx = (int)if_nametoindex("lo");
+	if (idx <= 0)
+		return err_set(errno, "the loopback device");
+	return link_up(fd, idx) < 0 ? err_prefix("the loopback device") : 0;
+}
+
 /* ---- the move ---- */
 
 struct inside {

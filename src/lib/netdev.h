@@ -22,4 +22,7 @@ int netdev_validate(const struct spec *s);
 int netdev_init_request(int sync_fd);
 /* In the parent, on SYNC_NETDEV: moves every device into netns_fd (which
  * it closes) and answers SYNC_NETDEV_DONE. */
+/* Sets "lo" up in the caller's (new) network namespace: engines create
+ * one with loopback only and expect it usable, as runc makes it. */
+int netdev_loopback_up(void);
 int netdev_serve(const struct spec *s, int sync_fd, int netns_fd);

@@ -298,6 +298,11 @@ static int fs_mount(const struct mount_job *j)
 	 * comes later (rootfs_finalize for /dev) */
 	if (tmpfs || dev)
 		flags &= ~MS_RDONLY;
+	bool copyup = tmpfs && o->tmpcopyup;
+	/* the directory the tmpfs covers, opened while it still can be */
+	_cleanup_close_ int under = -1;
+	if (copyup && (under = openat(j->dest_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return err_set(errno, "open \"%s\" for tmpcopyup", m->destination);
 	if (mount_at(m->source, j->dest_fd, m->type, flags, o->data) < 0) {
 		int e = errno;
 		/* without its own network namespace sysfs cannot be mounted:
@@ -316,11 +321,13 @@ static int fs_mount(const struct mount_job *j)
 	/* runc gives a tmpfs the mode of the directory it covers */
 	bool chmod_root = tmpfs && j->existed;
 	bool rec = o->rec_set || o->rec_clr;
-	if (!late_ro && !chmod_root && !o->propagation && !rec)
+	if (!late_ro && !chmod_root && !o->propagation && !rec && !copyup)
 		return 0;
 	_cleanup_close_ int mnt = open_new_mount(j->rootfd, m->destination, j->dest_fd);
 	if (mnt < 0)
 		return -1;
+	if (copyup && copy_tree(under, mnt) < 0)
+		return err_prefix("tmpcopyup \"%s\"", m->destination);
 	if (chmod_root && fchmod(mnt, j->old_mode & 07777) < 0)
 		return err_set(errno, "chmod the tmpfs");
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};

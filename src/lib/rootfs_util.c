@@ -3,9 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -228,4 +231,103 @@ int readonly_path(int rootfd, const char *path)
 	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
 		return err_set(errno, "make %s read-only", path);
 	return attach(tree, dest, path);
+}
+
+/* ---- copy_tree ---- */
+
+static int copy_file(int src, int dst, const char *name)
+{
+	_cleanup_close_ int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0)
+		return err_set(errno, "open");
+	_cleanup_close_ int out =
+	    openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0)
+		return err_set(errno, "create");
+	/* sendfile copies between any two files, also across filesystems
+	 * (copy_file_range may not) */
+	for (;;) {
+		ssize_t n = sendfile(out, in, NULL, 1 << 30);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return err_set(errno, "copy");
+	}
+}
+
+static int copy_dir(int src, int dst, const char *name)
+{
+	if (mkdirat(dst, name, 0700) < 0)
+		return err_set(errno, "mkdir");
+	_cleanup_close_ int s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s < 0 || d < 0)
+		return err_set(errno, "open");
+	return copy_tree(s, d);
+}
+
+static int copy_symlink(int src, int dst, const char *name)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(src, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return err_set(errno, "readlink");
+	target[n] = '\0';
+	if (symlinkat(target, dst, name) < 0)
+		return err_set(errno, "symlink");
+	return 0;
+}
+
+static int copy_entry(int src, int dst, const char *name)
+{
+	struct stat st;
+	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return err_set(errno, "stat");
+	int rc;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR:
+		rc = copy_dir(src, dst, name);
+		break;
+	case S_IFREG:
+		rc = copy_file(src, dst, name);
+		break;
+	case S_IFLNK:
+		rc = copy_symlink(src, dst, name);
+		break;
+	default: /* devices, fifos, sockets */
+		rc = mknodat(dst, name, st.st_mode, st.st_rdev) < 0 ? err_set(errno, "mknod") : 0;
+		break;
+	}
+	if (rc < 0)
+		return -1;
+	if (fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return err_set(errno, "chown");
+	/* after the chown, which clears set-id bits */
+	if (!S_ISLNK(st.st_mode) && fchmodat(dst, name, st.st_mode & 07777, 0) < 0)
+		return err_set(errno, "chmod");
+	struct timespec t[2] = {st.st_atim, st.st_mtim};
+	if (utimensat(dst, name, t, AT_SYMLINK_NOFOLLOW) < 0)
+		return err_set(errno, "set times");
+	return 0;
+}
+
+int copy_tree(int src, int dst)
+{
+	/* readdir needs its own fd: closedir closes it */
+	int fd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(errno, "open a directory to copy");
+	_cleanup_closedir_ DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return err_set(errno, "open a directory to copy");
+	}
+	struct dirent *e;
+	while ((errno = 0, e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (copy_entry(src, dst, e->d_name) < 0)
+			return err_prefix("copy \"%s\"", e->d_name);
+	}
+	return errno ? err_set(errno, "read a directory to copy") : 0;
 }

@@ -20,6 +20,11 @@ int parent_in_root(int rootfd, const char *path, const char **name);
 /* MS_* flags to set and to clear -> mount_setattr attributes. */
 void mount_attr_from_flags(unsigned long set, unsigned long clear, struct mount_attr *a);
 
+/* Copies what directory src holds into directory dst (both fds open for
+ * reading): subdirectories, files, symlinks and nodes with their owners,
+ * modes and times. For "tmpcopyup". */
+int copy_tree(int src, int dst);
+
 /* maskedPaths / readonlyPaths entries, after pivot_root; absent paths are skipped. */
 int mask_path(int rootfd, const char *path);
 int readonly_path(int rootfd, const char *path);

@@ -46,7 +46,7 @@ jq_true() {
 	jq_true '.hooks == ["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
 	jq_true '.linux.namespaces == ["cgroup","ipc","mount","network","pid","time","user","uts"]'
 	jq_true '.linux.capabilities | index("CAP_CHECKPOINT_RESTORE") and index("CAP_CHOWN") == 0'
-	jq_true '.mountOptions | index("rbind") and index("rprivate") and (index("tmpcopyup") | not)'
+	jq_true '.mountOptions | index("rbind") and index("rprivate") and index("tmpcopyup")'
 	jq_true '.linux.seccomp.enabled and (.linux.seccomp.actions | index("SCMP_ACT_NOTIFY"))'
 	jq_true '.linux.seccomp as $s | $s.supportedFlags - $s.knownFlags == []'
 	jq_true '.linux.cgroup.v1 == true and .linux.cgroup.systemd == false'

@@ -302,3 +302,12 @@ has_opt() {
 	read -r o t s <<<"$(mnt /proc)"
 	assert_equal "$t" proc
 }
+
+@test "mounts: tmpcopyup fills a tmpfs with what it covers" {
+	update_config '.mounts += [{destination: "/bin", type: "tmpfs", source: "tmpfs",
+		options: ["tmpcopyup", "mode=755"]}] | .root.readonly = true'
+	set_args sh -c 'ls -l /bin/sh; echo new >/bin/x && cat /bin/x; grep " /bin " /proc/self/mounts'
+	run run_ct
+	assert_success
+	assert_output_contains "/bin/sh -> busybox" new "tmpfs /bin tmpfs"
+}

@@ -152,3 +152,10 @@ host_ns() { readlink "/proc/self/ns/$1"; }
 	host_up=$(cut -d. -f1 /proc/uptime)
 	[ "${lines[1]}" -ge $((host_up + 8640000 - 5)) ] || fail "uptime ${lines[1]}, host $host_up"
 }
+
+@test "namespaces: a new network namespace has loopback up" {
+	set_args sh -c 'ip link show lo; ip addr show lo'
+	run run_ct
+	assert_success
+	assert_output_contains "UP" "127.0.0.1"
+}

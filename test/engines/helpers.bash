@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared setup for the engine tests: podman, containerd and docker run
+# busybox containers with the runtime under test, each engine pointed at it
+# by path and given its own state dirs (short ones under /tmp: podman stalls
+# on long paths) so the host's engines, if any, are never touched.
+#
+# Environment: ENGINE_RUNTIME (path or name of any runc-compatible runtime;
+# default $RUNTIME, default $CORUN_BIN, default build/corun of this tree),
+# so `ENGINE_RUNTIME=runc` proves the tests themselves.
+
+REPO_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+: "${CORUN_BIN:=$REPO_ROOT/build/corun}"
+ENGINE_RUNTIME=${ENGINE_RUNTIME:-${RUNTIME:-$CORUN_BIN}}
+if [[ $ENGINE_RUNTIME != */* ]]; then
+	ENGINE_RUNTIME=$(command -v "$ENGINE_RUNTIME" || echo "$ENGINE_RUNTIME")
+elif [[ $ENGINE_RUNTIME != /* ]]; then
+	# Engines run it from their own directories.
+	ENGINE_RUNTIME=$PWD/$ENGINE_RUNTIME
+fi
+export ENGINE_RUNTIME
+# No engine call hangs the suite: each is killed after this many seconds.
+: "${ENGINE_TIMEOUT:=60}"
+# The VM lacks CAP_SYS_RESOURCE (hard limits 20000 files, 96365
+# processes): engines' defaults of 1048576 fail with any runtime.
+NOFILE=1024:1024
+NPROC=4096:4096
+IMAGE=localhost/busybox:latest
+
+# image_dir: the busybox image (rootfs.tar, image.tar), built once per run.
+image_dir() {
+	local d="$BATS_RUN_TMPDIR/image"
+	[ -f "$d/image.tar" ] || bash "$BATS_TEST_DIRNAME/mkimage.sh" "$d" >&2 || return 1
+	echo "$d"
+}
+
+# engine_check CMD...: prints why the engine cannot run here, if it cannot.
+engine_check() {
+	local c
+	[ "$(id -u)" -eq 0 ] || { echo "needs root"; return; }
+	[ -x "$ENGINE_RUNTIME" ] || { echo "runtime $ENGINE_RUNTIME not built"; return; }
+	for c; do
+		command -v "$c" >/dev/null || { echo "$c is not installed (scripts/deps.sh)"; return; }
+	done
+	# corun drives cgroup v1 through cgroupfs; engines follow the host.
+	[ -d /sys/fs/cgroup/memory ] || echo "needs a cgroup v1 host"
+}
+
+# setup: every test of a file skips with the reason setup_file found.
+setup() {
+	[ -z "${ENGINE_SKIP:-}" ] || skip "$ENGINE_SKIP"
+}
+
+# cgroup_cleanup NAME: removes the (empty) cgroup NAME and what is below it
+# in every v1 hierarchy; engines leave their parents behind.
+cgroup_cleanup() {
+	local d
+	[ -n "$1" ] || return 0
+	for d in /sys/fs/cgroup/*/"$1" /sys/fs/cgroup/unified/"$1"; do
+		[ -d "$d" ] || continue
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	return 0
+}
+
+# umount_under DIR: unmounts what an engine left mounted below DIR.
+umount_under() {
+	grep -F " $1/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null; done
+	return 0
+}
+
+# stop_pid PID: SIGTERM, then SIGKILL after 10 s; waits until it is gone.
+stop_pid() {
+	local pid=$1
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null || return 0
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null
+	sleep 0.2
+}
+
+# wait_until CMD...: retries CMD for up to 10 s.
+wait_until() {
+	for _ in $(seq 100); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for: $*" >&2
+	return 1
+}
+
+# in_tty CMD...: CMD with a terminal as its stdio (script(1) makes the pty).
+in_tty() {
+	local cmd
+	cmd=$(printf '%q ' "$@")
+	timeout -k 5 "$ENGINE_TIMEOUT" script -qefc "$cmd" /dev/null </dev/null
+}
+
+fail() {
+	echo "$@" >&2
+	return 1
+}
+
+assert_status() {
+	[ "$status" -eq "$1" ] || fail "exit status $status, expected $1; output: $output"
+}
+
+assert_success() { assert_status 0; }
+
+assert_output_contains() {
+	local s
+	for s in "$@"; do
+		[[ $output == *"$s"* ]] || fail "output lacks \"$s\": $output"
+	done
+}
+
+assert_equal() {
+	[ "$1" = "$2" ] || fail "got \"$1\", expected \"$2\""
+}
