@@ -208,7 +208,8 @@ static int parse_process_attrs(json_t *o, struct spec *s, struct spec_process *p
 	    jget_bool(o, "noNewPrivileges", path, &pr->no_new_privileges) < 0 ||
 	    parse_console(o, pr) < 0 || jget_obj(o, "capabilities", path, false, &caps) < 0 ||
 	    jget_arr(o, "rlimits", path, false, &rl) < 0 ||
-	    jget_int(o, "oomScoreAdj", path, false, -1000, 1000, &v) < 0)
+	    jget_int(o, "oomScoreAdj", path, false, -1000, 1000, &v) < 0 ||
+	    parse_process_sched(o, s, pr) < 0)
 		return -1;
 	if (caps) {
 		pr->has_caps = true;
@@ -225,7 +226,7 @@ static int parse_process_attrs(json_t *o, struct spec *s, struct spec_process *p
 }
 
 static const char *const process_unsupported[] = {
-    "apparmorProfile", "selinuxLabel", "ioPriority", "scheduler", "execCPUAffinity", NULL};
+    "apparmorProfile", "selinuxLabel", NULL};
 
 static int parse_process_obj(json_t *o, struct spec *s, struct spec_process *pr)
 {

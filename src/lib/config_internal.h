@@ -27,3 +27,7 @@ int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idma
 /* linux.netDevices and linux.intelRdt (config_netrdt.c); o is "linux". */
 int parse_net_devices(json_t *o, struct spec *s);
 int parse_intel_rdt(json_t *o, struct spec *s);
+/* process.ioPriority, process.scheduler, process.execCPUAffinity and
+ * linux.personality, linux.memoryPolicy (config_sched.c). */
+int parse_process_sched(json_t *proc, struct spec *s, struct spec_process *pr);
+int parse_linux_sched(json_t *linux_obj, struct spec *s);

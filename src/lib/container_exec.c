@@ -31,6 +31,7 @@
 #include "lsm.h"
 #include "process_setup.h"
 #include "procattr.h"
+#include "sched_attrs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "terminal.h"
@@ -320,6 +321,7 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	}
 	TRY(c, lsm_apparmor_exec(c->apparmor));
 	TRY(c, lsm_selinux_exec(c->selinux));
+	TRY(c, sched_attrs_apply(p, &c->spec->linux, true));
 	TRY(c, process_attrs_apply(p, load_seccomp_privileged, c));
 	_cleanup_free_ char *path = NULL;
 	TRY(c, exec_lookup(p->args[0], p->env, &path));
@@ -342,6 +344,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 {
 	/* nobody in the container may ptrace us or open our /proc files */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	TRY(c, exec_affinity_initial(c->proc));
 	TRY(c, cgroup_enter_like(c->st.pid, getpid(), c->o->cgroups, c->o->n_cgroups));
 	TRY(c, enter_container(c));
 	/* clone3 wants exit_signal 0 here: the child gets our own, SIGCHLD */

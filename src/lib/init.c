@@ -22,6 +22,7 @@
 #include "procattr.h"
 #include "process_setup.h"
 #include "rootfs.h"
+#include "sched_attrs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -258,6 +259,7 @@ void init_main(const struct init_args *args)
 	if (a.console_fd >= 0)
 		close(a.console_fd);
 
+	TRY(&a, sched_attrs_apply(p, &s->linux, false));
 	TRY(&a, process_attrs_apply(p, seccomp_privileged, &a));
 	_cleanup_free_ char *path = NULL;
 	TRY(&a, exec_lookup(p->args[0], p->env, &path));

@@ -117,6 +117,18 @@ static json_t *seccomp(void)
 			 "supportedFlags", to_array(&supported, true));
 }
 
+/* the parser's tables, in the spec's order */
+static json_t *memory_policy(void)
+{
+	struct names modes = {0}, flags = {0};
+	for (size_t i = 0; mpol_mode_name(i); i++)
+		add(&modes, mpol_mode_name(i));
+	for (size_t i = 0; mpol_flag_name(i); i++)
+		add(&flags, mpol_flag_name(i));
+	return json_pack("{s:o, s:o}", "modes", to_array(&modes, false), "flags",
+			 to_array(&flags, false));
+}
+
 static json_t *linux_features(void)
 {
 	bool idmap = spec_key_supported("mounts[].uidMappings") &&
@@ -128,10 +140,9 @@ static json_t *linux_features(void)
 	    enabled(spec_key_supported("process.selinuxLabel")), "intelRdt",
 	    enabled(spec_key_supported("linux.intelRdt")), "mountExtensions", "idmap",
 	    enabled(idmap), "netDevices", enabled(spec_key_supported("linux.netDevices")));
-	/* memoryPolicy has no "enabled": absent says "not supported"; once the
-	 * parser takes it, its modes and flags belong here */
+	/* memoryPolicy has no "enabled": absent says "not supported" */
 	if (o && spec_key_supported("linux.memoryPolicy"))
-		json_object_set_new(o, "memoryPolicy", json_object());
+		json_object_set_new(o, "memoryPolicy", memory_policy());
 	return o;
 }
 

@@ -54,6 +54,31 @@ struct spec_caps {
 	uint64_t bounding, effective, inheritable, permitted, ambient;
 };
 
+/* A set of CPUs or NUMA nodes, as lists like "0-3,7" give them (cpulist.h):
+ * number i is bit i % 64 of bits[i / 64]. Empty: n_words 0. */
+struct spec_bitmap {
+	uint64_t *bits;
+	size_t n_words;
+};
+
+/* process.ioPriority, process.scheduler (config_sched.c, applied by
+ * sched_attrs.c); the kernel's numbers, and the config's names for errors. */
+struct spec_ioprio {
+	bool present;
+	int class_, priority; /* IOPRIO_CLASS_*, 0..7 */
+	const char *class_name;
+};
+
+struct spec_sched {
+	bool present;
+	uint32_t policy; /* SCHED_* */
+	const char *policy_name;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t flags; /* SCHED_FLAG_* */
+	uint64_t runtime, deadline, period; /* ns, SCHED_DEADLINE only */
+};
+
 struct spec_process {
 	bool terminal;
 	bool has_console_size;
@@ -69,6 +94,11 @@ struct spec_process {
 	bool no_new_privileges;
 	bool has_oom_score_adj;
 	int oom_score_adj;
+	struct spec_ioprio ioprio;
+	struct spec_sched sched;
+	/* execCPUAffinity, for processes started by `exec` only (the spec
+	 * leaves the init alone); empty = leave the affinity as it is */
+	struct spec_bitmap affinity_initial, affinity_final;
 };
 
 struct spec_mount {
@@ -275,6 +305,19 @@ struct spec_linux {
 	struct spec_netdev *net_devices;
 	size_t n_net_devices;
 	struct spec_intel_rdt *intel_rdt; /* NULL when absent */
+	struct spec_personality {
+		bool present;
+		unsigned long persona; /* PER_LINUX, PER_LINUX32 */
+		const char *domain;
+	} personality;
+	struct spec_mempolicy {
+		bool present;
+		int mode;	    /* MPOL_* */
+		unsigned flags;	    /* MPOL_F_* */
+		const char *mode_name;
+		char *nodes_text;   /* as given, for errors; may be NULL */
+		struct spec_bitmap nodes;
+	} mempolicy;
 };
 
 struct spec {
@@ -325,6 +368,11 @@ const char *sc_cmp_name(enum sc_cmp c);         /* "SCMP_CMP_EQ", ... */
  * parser's table, NULL past the end. sc_flag_name also gives the SC_FLAG_*. */
 const char *sc_arch_name(size_t i);                  /* "SCMP_ARCH_X86_64", ... */
 const char *sc_flag_name(size_t i, uint32_t *bit); /* "SECCOMP_FILTER_FLAG_LOG", ... */
+
+/* The names linux.memoryPolicy accepts, for `corun features`: entry i of
+ * the parser's tables, NULL past the end. */
+const char *mpol_mode_name(size_t i); /* "MPOL_BIND", ... */
+const char *mpol_flag_name(size_t i); /* "MPOL_F_STATIC_NODES", ... */
 
 /* False for a key the runtime spec defines but spec_parse refuses as "not
  * supported yet": "process.apparmorProfile", "linux.intelRdt",

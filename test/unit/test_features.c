@@ -309,6 +309,32 @@ static void test_enabled(void)
 	   refused ? "refused by the parser and absent" : "taken by the parser and present");
 }
 
+/* Every listed mode and flag parses; names the spec lacks are not listed. */
+static void test_memory_policy(void)
+{
+	size_t i;
+	json_t *e;
+	ok(json_array_size(at("linux.memoryPolicy.modes")) == 7 &&
+	       json_array_size(at("linux.memoryPolicy.flags")) == 3,
+	   "memoryPolicy lists the spec's 7 modes and 3 flags");
+	json_array_foreach(at("linux.memoryPolicy.modes"), i, e)
+	{
+		const char *m = json_string_value(e);
+		bool nodeless = !strcmp(m, "MPOL_DEFAULT") || !strcmp(m, "MPOL_LOCAL");
+		_cleanup_free_ char *l = xasprintf("\"memoryPolicy\":{\"mode\":\"%s\"%s}", m,
+						   nodeless ? "" : ",\"nodes\":\"0\"");
+		ok(parse_cfg("", "", l, NULL) == 0, "mode %s is parsed", m);
+	}
+	json_array_foreach(at("linux.memoryPolicy.flags"), i, e)
+	{
+		_cleanup_free_ char *l = xasprintf(
+		    "\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":[\"%s\"]}",
+		    json_string_value(e));
+		ok(parse_cfg("", "", l, NULL) == 0, "flag %s is parsed", json_string_value(e));
+	}
+	ok(!listed("linux.memoryPolicy.flags", "MPOL_F_NODE"), "no flag the spec lacks");
+}
+
 static void test_cgroup(void)
 {
 	struct cgroup cg;
@@ -340,6 +366,7 @@ int main(void)
 	test_mount_options();
 	test_seccomp();
 	test_enabled();
+	test_memory_policy();
 	test_cgroup();
 	json_decref(doc);
 	return done_testing();
