@@ -213,7 +213,7 @@ static int cpuset_fill(const char *dir)
 }
 
 /* mkdir -p below the base (which exists: the mount or our own cgroup). */
-static int make_dirs(const struct hier *h, bool cpuset)
+static int make_dirs_once(const struct hier *h, bool cpuset)
 {
 	_cleanup_free_ char *p = xstrdup(h->dir);
 	for (char *s = p + strlen(h->base) + 1;; s++) {
@@ -229,6 +229,17 @@ static int make_dirs(const struct hier *h, bool cpuset)
 		if (!c)
 			return 0;
 	}
+}
+
+/* A parent shared with another container (a nested cgroupsPath) may be
+ * removed by its delete, empty, between our mkdirs: make them again. */
+static int make_dirs(const struct hier *h, bool cpuset)
+{
+	int rc;
+	for (int tries = 0; (rc = make_dirs_once(h, cpuset)) < 0 && errno == ENOENT && tries < 10;
+	     tries++)
+		;
+	return rc;
 }
 
 static int apply_devices(const struct hier *h, const struct spec *s)

@@ -225,14 +225,17 @@ static int parse_process_attrs(json_t *o, struct spec *s, struct spec_process *p
 	return 0;
 }
 
-static const char *const process_unsupported[] = {
-    "apparmorProfile", "selinuxLabel", NULL};
+
+/* Every process field is implemented; the list stays for what comes next. */
+static const char *const process_unsupported[] = {NULL};
 
 static int parse_process_obj(json_t *o, struct spec *s, struct spec_process *pr)
 {
 	json_t *user = NULL;
 	if (reject_unsupported(o, "process", process_unsupported) < 0 ||
-	    jget_strv(o, "args", "process", true, &s->arena, &pr->args, NULL) < 0)
+	    jget_strv(o, "args", "process", true, &s->arena, &pr->args, NULL) < 0 ||
+	    jget_str(o, "apparmorProfile", "process", false, &s->arena, &pr->apparmor_profile) < 0 ||
+	    jget_str(o, "selinuxLabel", "process", false, &s->arena, &pr->selinux_label) < 0)
 		return -1;
 	if (!pr->args[0])
 		return err_set(0, "process.args: must not be empty");
@@ -267,18 +270,16 @@ int spec_parse_process(const char *text, size_t len, struct spec *s, struct spec
 	struct spec_process *pr = arena_alloc(&s->arena, sizeof(*pr));
 	int rc = -1;
 	*apparmor = *selinux = NULL;
-	/* the labels are the caller's to apply (or ignore when the LSM is off) */
 	if (!json_is_object(o))
 		err_set(0, "process.json: must be a JSON object");
-	else if (jget_str(o, "apparmorProfile", "process", false, &s->arena, apparmor) == 0 &&
-		 jget_str(o, "selinuxLabel", "process", false, &s->arena, selinux) == 0) {
-		json_object_del(o, "apparmorProfile");
-		json_object_del(o, "selinuxLabel");
+	else
 		rc = parse_process_obj(o, s, pr);
-	}
 	json_decref(o);
-	if (rc == 0)
+	if (rc == 0) {
 		*out = pr;
+		*apparmor = pr->apparmor_profile;
+		*selinux = pr->selinux_label;
+	}
 	return rc;
 }
 

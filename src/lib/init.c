@@ -17,6 +17,7 @@
 #include "hooks.h"
 #include "listen_fds.h"
 #include "log.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "netdev.h"
 #include "procattr.h"
@@ -260,6 +261,9 @@ void init_main(const struct init_args *args)
 		close(a.console_fd);
 
 	TRY(&a, sched_attrs_apply(p, &s->linux, false));
+	/* through the container's /proc, for our coming execve */
+	TRY(&a, lsm_apparmor_exec(p->apparmor_profile));
+	TRY(&a, lsm_selinux_exec(p->selinux_label));
 	TRY(&a, process_attrs_apply(p, seccomp_privileged, &a));
 	_cleanup_free_ char *path = NULL;
 	TRY(&a, exec_lookup(p->args[0], p->env, &path));

@@ -51,9 +51,19 @@ int lsm_apparmor_exec(const char *profile)
 
 int lsm_selinux_exec(const char *label)
 {
-	if (!label || !*label || !selinux_enabled())
+	if (!label || !*label)
 		return 0;
+	if (!selinux_enabled())
+		return err_set(0, "selinux label \"%s\": SELinux is not enabled on this host", label);
 	if (write_attr("exec", label) < 0)
 		return err_prefix("set selinux label %s", label);
 	return 0;
+}
+
+char *lsm_mount_data(const char *data, const char *label)
+{
+	bool has_data = data && *data;
+	if (!label || !*label || !selinux_enabled())
+		return has_data ? xstrdup(data) : NULL;
+	return xasprintf("%s%scontext=\"%s\"", has_data ? data : "", has_data ? "," : "", label);
 }

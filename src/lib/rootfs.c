@@ -15,6 +15,7 @@
 #include "devices.h"
 #include "idmap.h"
 #include "log.h"
+#include "lsm.h"
 #include "mount_opts.h"
 #include "rootfs_util.h"
 
@@ -303,7 +304,11 @@ static int fs_mount(const struct mount_job *j)
 	_cleanup_close_ int under = -1;
 	if (copyup && (under = openat(j->dest_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return err_set(errno, "open \"%s\" for tmpcopyup", m->destination);
-	if (mount_at(m->source, j->dest_fd, m->type, flags, o->data) < 0) {
+	/* linux.mountLabel labels the filesystems that take a context= */
+	bool labelled = !is_type(m, "proc") && !is_type(m, "sysfs") && !is_type(m, "cgroup");
+	_cleanup_free_ char *data =
+	    lsm_mount_data(o->data, labelled ? j->c->spec->linux.mount_label : NULL);
+	if (mount_at(m->source, j->dest_fd, m->type, flags, data) < 0) {
 		int e = errno;
 		/* without its own network namespace sysfs cannot be mounted:
 		 * bind the host's /sys instead, as runc does */
@@ -312,9 +317,9 @@ static int fs_mount(const struct mount_job *j)
 			b.flags |= MS_BIND | MS_REC;
 			return bind_mount("/sys", j->dest_fd, m->destination, &b, true);
 		}
-		if (o->data)
+		if (data)
 			return err_set(e, "mount %s on \"%s\" with data \"%s\"", m->type,
-				       m->destination, o->data);
+				       m->destination, data);
 		return err_set(e, "mount %s on \"%s\"", m->type, m->destination);
 	}
 	bool late_ro = tmpfs && !dev && (o->flags & MS_RDONLY);

@@ -99,6 +99,7 @@ struct spec_process {
 	/* execCPUAffinity, for processes started by `exec` only (the spec
 	 * leaves the init alone); empty = leave the affinity as it is */
 	struct spec_bitmap affinity_initial, affinity_final;
+	char *apparmor_profile, *selinux_label; /* NULL = none */
 };
 
 struct spec_mount {

@@ -13,12 +13,15 @@ static char errbuf[4096];
 
 int err_set(int errnum, const char *fmt, ...)
 {
+	int saved = errno;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
 	va_end(ap);
 	if (errnum && n >= 0 && (size_t)n < sizeof(errbuf))
 		snprintf(errbuf + n, sizeof(errbuf) - n, ": %s", strerror(errnum));
+	/* callers may still look at errno (a retry on ENOENT, say) */
+	errno = errnum ? errnum : saved;
 	return -1;
 }
 

@@ -343,3 +343,34 @@ unescape_output() {
 	# only the init is left in the container
 	assert_equal "$(tagged_pids | wc -l)" 1
 }
+
+@test "lsm: an AppArmor profile on a host without AppArmor is ignored" {
+	skip_if_runc "runc 1.1.5 still writes the profile and fails"
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] ||
+		skip "AppArmor is enabled here: the profile would be applied"
+	update_config '.process.apparmorProfile = "corun-test-profile"'
+	set_args sh -c 'cat /proc/self/attr/current 2>/dev/null; echo ran'
+	run run_ct
+	assert_success
+	assert_output_contains ran
+}
+
+@test "lsm: an SELinux label on a host without SELinux is a clear error" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	update_config '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
+	set_args true
+	run run_ct
+	assert_failure
+	is_runc || assert_output_contains "SELinux is not enabled" "container_t"
+	assert_nothing_left
+}
+
+@test "lsm: linux.mountLabel without SELinux leaves the mounts as they are" {
+	skip_if_runc "runc 1.1.5 passes context= to the mount anyway and fails"
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	update_config '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'
+	set_args sh -c 'grep " /dev/shm " /proc/self/mountinfo'
+	run run_ct
+	assert_success
+	assert_output_not_contains context=
+}

@@ -307,9 +307,9 @@ static void test_process_errors(void)
 	fails("{\"process\":{\"consoleSize\":{\"height\":10,\"width\":70000}}}",
 	      "process.consoleSize.width: must be an integer from 0 to 65535");
 	fails("{\"process\":{\"terminal\":1}}", "process.terminal: must be a boolean");
-	fails("{\"process\":{\"apparmorProfile\":\"p\"}}",
-	      "process.apparmorProfile: not supported yet");
-	fails("{\"process\":{\"selinuxLabel\":\"l\"}}", "process.selinuxLabel: not supported yet");
+	fails("{\"process\":{\"apparmorProfile\":1}}", "process.apparmorProfile: must be a string");
+	fails("{\"process\":{\"selinuxLabel\":[]}}", "process.selinuxLabel: must be a string");
+	accepts("{\"process\":{\"apparmorProfile\":\"p\",\"selinuxLabel\":\"u:r:t:s0\"}}");
 	/* implemented now; test_process_ext.c has the details */
 	accepts("{\"process\":{\"ioPriority\":{\"class\":\"IOPRIO_CLASS_RT\",\"priority\":0}}}");
 	accepts("{\"process\":{\"scheduler\":{\"policy\":\"SCHED_OTHER\"}}}");
