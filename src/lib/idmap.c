@@ -25,8 +25,10 @@ int idmap_validate_mount(const struct spec *s, size_t i, const struct mount_opts
 	const struct spec_mount *m = &s->mounts[i];
 	if (!idmap_wanted(m, o))
 		return 0;
-	if (!bind)
-		return err_set(0, "mounts[%zu]: idmap: only bind mounts can be idmapped", i);
+	/* other filesystems are made detached and idmapped by the runtime; the
+	 * kernel says which support it (tmpfs does since 6.3) */
+	if (!bind && (!m->type || !strcmp(m->type, "cgroup") || !strcmp(m->type, "none")))
+		return err_set(0, "mounts[%zu]: idmap: needs a bind mount or a filesystem type", i);
 	if (!m->n_uid_mappings && !s->linux.ns[NS_USER].present)
 		return err_set(0,
 			       "mounts[%zu]: idmap: needs uidMappings and gidMappings on the mount "
@@ -98,7 +100,9 @@ static int idmap_tree(const struct spec *s, const struct spec_mount *m, struct m
 	/* "ridmap" maps the submounts too, so it needs them in the tree */
 	if (rec)
 		o->flags |= MS_REC;
-	_cleanup_close_ int tree = bind_tree_open(bundle_fd, m->source, o, false);
+	bool bind = o->flags & MS_BIND || (m->type && !strcmp(m->type, "bind"));
+	_cleanup_close_ int tree = bind ? bind_tree_open(bundle_fd, m->source, o, false)
+					: fs_tree_open(m, o);
 	if (tree < 0)
 		return -1;
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};

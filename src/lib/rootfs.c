@@ -218,6 +218,38 @@ int bind_tree_open(int dirfd, const char *source, const struct mount_opts *o, bo
 	return take_fd(&tree);
 }
 
+/* A new filesystem of m->type as a detached mount (fsopen, fsconfig with
+ * the mount data, fsmount with the flags), for a tree that must be changed
+ * before it is attached (an idmapped tmpfs). */
+int fs_tree_open(const struct spec_mount *m, const struct mount_opts *o)
+{
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, m->type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return err_set(errno, "fsopen %s", m->type);
+	const char *src = m->source && *m->source ? m->source : m->type;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", src, 0) < 0)
+		return err_set(errno, "%s: source \"%s\"", m->type, src);
+	_cleanup_free_ char *data = o->data ? xstrdup(o->data) : NULL;
+	char *save = NULL;
+	for (char *kv = data ? strtok_r(data, ",", &save) : NULL; kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		if (eq)
+			*eq = '\0';
+		long r = eq ? syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, kv, eq + 1, 0)
+			    : syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, kv, NULL, 0);
+		if (r < 0)
+			return err_set(errno, "%s: option \"%s\"", m->type, kv);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return err_set(errno, "create a %s filesystem", m->type);
+	struct mount_attr a = {0};
+	mount_attr_from_flags(o->flags, o->clear, &a);
+	int tree = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, a.attr_set);
+	if (tree < 0)
+		return err_set(errno, "fsmount %s", m->type);
+	return tree;
+}
+
 /* Attaches a detached tree onto the destination fd, then sets the
  * propagation (which a detached mount cannot take). */
 static int attach_tree(int tree, int dest_fd, const char *source, const char *dest,
@@ -446,6 +478,8 @@ static int do_mount_job(struct mount_job *j)
 	}
 	if (is_type(m, "cgroup"))
 		return cgroup_mount(j);
+	if (j->tree_fd >= 0) /* an idmapped filesystem the runtime made */
+		return attach_tree(j->tree_fd, j->dest_fd, m->type, m->destination, j->o);
 	return fs_mount(j);
 }
 
