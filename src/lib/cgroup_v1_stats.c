@@ -9,13 +9,8 @@
 #include <unistd.h>
 
 #include "cgroup_v1.h"
+#include "cgroup_stats_json.h"
 #include "json.h"
-
-static void set_u64(json_t *o, const char *key, uint64_t v, bool omitempty)
-{
-	if (v || !omitempty)
-		json_object_set_new(o, key, json_integer((json_int_t)v));
-}
 
 /* One number from a file; "max" (no limit) and a missing file are 0. */
 static uint64_t read_u64(const char *dir, const char *file)
@@ -74,7 +69,7 @@ static json_t *cpu_stats(const struct v1 *v)
 	const struct hier *acct = v1_hier(v, "cpuacct"), *cpu = v1_hier(v, "cpu");
 	const char *ad = acct ? acct->dir : NULL;
 	json_t *usage = json_object(), *thr = json_object(), *o = json_object();
-	set_u64(usage, "total", read_u64(ad, "cpuacct.usage"), true);
+	stats_set_u64(usage, "total", read_u64(ad, "cpuacct.usage"), true);
 	_cleanup_free_ char *percpu = read_text(ad, "cpuacct.usage_percpu");
 	set_arr(usage, "percpu", u64_array(percpu));
 	/* usage_all: a header, then "cpu user system" per cpu */
@@ -94,12 +89,12 @@ static json_t *cpu_stats(const struct v1 *v)
 	/* cpuacct.stat counts clock ticks; runc reports nanoseconds */
 	_cleanup_free_ char *st = read_text(ad, "cpuacct.stat");
 	uint64_t hz = (uint64_t)sysconf(_SC_CLK_TCK), ns = 1000000000ull / (hz ? hz : 100);
-	set_u64(usage, "kernel", kv_get(st, "system") * ns, false);
-	set_u64(usage, "user", kv_get(st, "user") * ns, false);
+	stats_set_u64(usage, "kernel", kv_get(st, "system") * ns, false);
+	stats_set_u64(usage, "user", kv_get(st, "user") * ns, false);
 	_cleanup_free_ char *cs = read_text(cpu ? cpu->dir : NULL, "cpu.stat");
-	set_u64(thr, "periods", kv_get(cs, "nr_periods"), true);
-	set_u64(thr, "throttled_periods", kv_get(cs, "nr_throttled"), true);
-	set_u64(thr, "throttled_time", kv_get(cs, "throttled_time"), true);
+	stats_set_u64(thr, "periods", kv_get(cs, "nr_periods"), true);
+	stats_set_u64(thr, "throttled_periods", kv_get(cs, "nr_throttled"), true);
+	stats_set_u64(thr, "throttled_time", kv_get(cs, "throttled_time"), true);
 	json_object_set_new(o, "usage", usage);
 	json_object_set_new(o, "throttling", thr);
 	return o;
@@ -152,36 +147,10 @@ static json_t *mem_entry(const char *dir, const char *prefix)
 	_cleanup_free_ char *use = xasprintf("%susage_in_bytes", prefix);
 	_cleanup_free_ char *max = xasprintf("%smax_usage_in_bytes", prefix);
 	_cleanup_free_ char *fc = xasprintf("%sfailcnt", prefix);
-	set_u64(o, "limit", read_u64(dir, lim), false);
-	set_u64(o, "usage", read_u64(dir, use), true);
-	set_u64(o, "max", read_u64(dir, max), true);
-	set_u64(o, "failcnt", read_u64(dir, fc), false);
-	return o;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* memory.stat as a map, keys sorted as Go writes maps. */
-static json_t *mem_raw(const char *stat)
-{
-	json_t *o = json_object();
-	_cleanup_free_ char *copy = xstrdup(stat);
-	char *lines[512], *save = NULL;
-	size_t n = 0;
-	for (char *l = strtok_r(copy, "\n", &save); l && n < ARRAY_SIZE(lines);
-	     l = strtok_r(NULL, "\n", &save))
-		lines[n++] = l;
-	qsort(lines, n, sizeof(*lines), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		char *sp = strchr(lines[i], ' ');
-		if (!sp)
-			continue;
-		*sp = '\0';
-		json_object_set_new(o, lines[i], json_integer((json_int_t)strtoull(sp + 1, NULL, 10)));
-	}
+	stats_set_u64(o, "limit", read_u64(dir, lim), false);
+	stats_set_u64(o, "usage", read_u64(dir, use), true);
+	stats_set_u64(o, "max", read_u64(dir, max), true);
+	stats_set_u64(o, "failcnt", read_u64(dir, fc), false);
 	return o;
 }
 
@@ -191,12 +160,12 @@ static json_t *memory_stats(const struct v1 *v)
 	const char *d = h ? h->dir : NULL;
 	json_t *o = json_object();
 	_cleanup_free_ char *stat = read_text(d, "memory.stat");
-	set_u64(o, "cache", kv_get(stat, "cache"), true);
+	stats_set_u64(o, "cache", kv_get(stat, "cache"), true);
 	json_object_set_new(o, "usage", mem_entry(d, "memory."));
 	json_object_set_new(o, "swap", mem_entry(d, "memory.memsw."));
 	json_object_set_new(o, "kernel", mem_entry(d, "memory.kmem."));
 	json_object_set_new(o, "kernelTCP", mem_entry(d, "memory.kmem.tcp."));
-	json_t *raw = mem_raw(stat);
+	json_t *raw = stats_kv_map(stat);
 	if (json_object_size(raw))
 		json_object_set_new(o, "raw", raw);
 	else
@@ -208,8 +177,8 @@ static json_t *pids_stats(const struct v1 *v)
 {
 	const struct hier *h = v1_hier(v, "pids");
 	json_t *o = json_object();
-	set_u64(o, "current", read_u64(h ? h->dir : NULL, "pids.current"), true);
-	set_u64(o, "limit", read_u64(h ? h->dir : NULL, "pids.max"), true);
+	stats_set_u64(o, "current", read_u64(h ? h->dir : NULL, "pids.current"), true);
+	stats_set_u64(o, "limit", read_u64(h ? h->dir : NULL, "pids.max"), true);
 	return o;
 }
 
@@ -225,15 +194,15 @@ static json_t *blkio_entries(const char *text)
 		json_t *e;
 		if (sscanf(l, "%llu:%llu %31s %llu", &maj, &min, op, &val) == 4) {
 			e = json_object();
-			set_u64(e, "major", maj, true);
-			set_u64(e, "minor", min, true);
+			stats_set_u64(e, "major", maj, true);
+			stats_set_u64(e, "minor", min, true);
 			json_object_set_new(e, "op", json_string(op));
-			set_u64(e, "value", val, true);
+			stats_set_u64(e, "value", val, true);
 		} else if (sscanf(l, "%llu:%llu %llu", &maj, &min, &val) == 3) {
 			e = json_object();
-			set_u64(e, "major", maj, true);
-			set_u64(e, "minor", min, true);
-			set_u64(e, "value", val, true);
+			stats_set_u64(e, "major", maj, true);
+			stats_set_u64(e, "minor", min, true);
+			stats_set_u64(e, "value", val, true);
 		} else {
 			continue;
 		}
@@ -288,9 +257,9 @@ static json_t *hugetlb_stats(const struct v1 *v)
 		_cleanup_free_ char *mx = xasprintf("hugetlb.%s.max_usage_in_bytes", size);
 		_cleanup_free_ char *fc = xasprintf("hugetlb.%s.failcnt", size);
 		json_t *s = json_object();
-		set_u64(s, "usage", read_u64(h->dir, n), true);
-		set_u64(s, "max", read_u64(h->dir, mx), true);
-		set_u64(s, "failcnt", read_u64(h->dir, fc), false);
+		stats_set_u64(s, "usage", read_u64(h->dir, n), true);
+		stats_set_u64(s, "max", read_u64(h->dir, mx), true);
+		stats_set_u64(s, "failcnt", read_u64(h->dir, fc), false);
 		json_object_set_new(o, size, s);
 	}
 	closedir(dir);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup_v2.h"
+#include "cgroup_stats_json.h"
 #include "json.h"
 
 uint64_t v2_kv(const char *text, const char *key)
@@ -21,12 +22,6 @@ uint64_t v2_kv(const char *text, const char *key)
 		if (!strncmp(l, key, n) && l[n] == ' ')
 			return strtoull(l + n + 1, NULL, 10);
 	return 0;
-}
-
-static void set_u64(json_t *o, const char *key, uint64_t v, bool omitempty)
-{
-	if (v || !omitempty)
-		json_object_set_new(o, key, json_integer((json_int_t)v));
 }
 
 /* A file's text, "" when this kernel (or an off controller) lacks it. */
@@ -52,12 +47,12 @@ static json_t *cpu_stats(const struct v2 *v)
 	_cleanup_free_ char *st = text(v, "cpu.stat");
 	json_t *usage = json_object(), *thr = json_object(), *o = json_object();
 	/* cpu.stat counts microseconds; runc reports nanoseconds */
-	set_u64(usage, "total", v2_kv(st, "usage_usec") * 1000, true);
-	set_u64(usage, "kernel", v2_kv(st, "system_usec") * 1000, false);
-	set_u64(usage, "user", v2_kv(st, "user_usec") * 1000, false);
-	set_u64(thr, "periods", v2_kv(st, "nr_periods"), true);
-	set_u64(thr, "throttled_periods", v2_kv(st, "nr_throttled"), true);
-	set_u64(thr, "throttled_time", v2_kv(st, "throttled_usec") * 1000, true);
+	stats_set_u64(usage, "total", v2_kv(st, "usage_usec") * 1000, true);
+	stats_set_u64(usage, "kernel", v2_kv(st, "system_usec") * 1000, false);
+	stats_set_u64(usage, "user", v2_kv(st, "user_usec") * 1000, false);
+	stats_set_u64(thr, "periods", v2_kv(st, "nr_periods"), true);
+	stats_set_u64(thr, "throttled_periods", v2_kv(st, "nr_throttled"), true);
+	stats_set_u64(thr, "throttled_time", v2_kv(st, "throttled_usec") * 1000, true);
 	json_object_set_new(o, "usage", usage);
 	json_object_set_new(o, "throttling", thr);
 	return o;
@@ -66,36 +61,10 @@ static json_t *cpu_stats(const struct v2 *v)
 static json_t *mem_entry(uint64_t usage, uint64_t limit, uint64_t max, uint64_t failcnt)
 {
 	json_t *o = json_object();
-	set_u64(o, "limit", limit, false);
-	set_u64(o, "usage", usage, true);
-	set_u64(o, "max", max, true);
-	set_u64(o, "failcnt", failcnt, false);
-	return o;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* memory.stat as a map, keys sorted as Go writes maps. */
-static json_t *mem_raw(const char *stat)
-{
-	json_t *o = json_object();
-	_cleanup_free_ char *copy = xstrdup(stat);
-	char *lines[512], *save = NULL;
-	size_t n = 0;
-	for (char *l = strtok_r(copy, "\n", &save); l && n < ARRAY_SIZE(lines);
-	     l = strtok_r(NULL, "\n", &save))
-		lines[n++] = l;
-	qsort(lines, n, sizeof(*lines), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		char *sp = strchr(lines[i], ' ');
-		if (!sp)
-			continue;
-		*sp = '\0';
-		json_object_set_new(o, lines[i], json_integer((json_int_t)strtoull(sp + 1, NULL, 10)));
-	}
+	stats_set_u64(o, "limit", limit, false);
+	stats_set_u64(o, "usage", usage, true);
+	stats_set_u64(o, "max", max, true);
+	stats_set_u64(o, "failcnt", failcnt, false);
 	return o;
 }
 
@@ -105,7 +74,7 @@ static json_t *memory_stats(const struct v2 *v)
 	json_t *o = json_object();
 	uint64_t cur = num(v, "memory.current"), max = num(v, "memory.max");
 	uint64_t swc = num(v, "memory.swap.current"), swm = num(v, "memory.swap.max");
-	set_u64(o, "cache", v2_kv(stat, "file"), true);
+	stats_set_u64(o, "cache", v2_kv(stat, "file"), true);
 	json_object_set_new(o, "usage", mem_entry(cur, max, num(v, "memory.peak"),
 						  v2_kv(ev, "max")));
 	/* v1's swap entry counted memory+swap; keep its meaning */
@@ -116,7 +85,7 @@ static json_t *memory_stats(const struct v2 *v)
 						 0, 0));
 	json_object_set_new(o, "kernel", mem_entry(v2_kv(stat, "kernel"), 0, 0, 0));
 	json_object_set_new(o, "kernelTCP", mem_entry(v2_kv(stat, "sock"), 0, 0, 0));
-	json_t *raw = mem_raw(stat);
+	json_t *raw = stats_kv_map(stat);
 	if (json_object_size(raw))
 		json_object_set_new(o, "raw", raw);
 	else
@@ -128,18 +97,18 @@ static json_t *pids_stats(const struct v2 *v)
 {
 	json_t *o = json_object();
 	uint64_t lim = num(v, "pids.max");
-	set_u64(o, "current", num(v, "pids.current"), true);
-	set_u64(o, "limit", lim == UINT64_MAX ? 0 : lim, true);
+	stats_set_u64(o, "current", num(v, "pids.current"), true);
+	stats_set_u64(o, "limit", lim == UINT64_MAX ? 0 : lim, true);
 	return o;
 }
 
 static void io_entry(json_t *arr, unsigned maj, unsigned min, const char *op, uint64_t val)
 {
 	json_t *e = json_object();
-	set_u64(e, "major", maj, true);
-	set_u64(e, "minor", min, true);
+	stats_set_u64(e, "major", maj, true);
+	stats_set_u64(e, "minor", min, true);
 	json_object_set_new(e, "op", json_string(op));
-	set_u64(e, "value", val, true);
+	stats_set_u64(e, "value", val, true);
 	json_array_append_new(arr, e);
 }
 
@@ -193,8 +162,8 @@ static json_t *hugetlb_stats(const struct v2 *v)
 		_cleanup_free_ char *evf = xasprintf("hugetlb.%s.events", size);
 		_cleanup_free_ char *ev = text(v, evf);
 		json_t *s = json_object();
-		set_u64(s, "usage", num(v, n), true);
-		set_u64(s, "failcnt", v2_kv(ev, "max"), false);
+		stats_set_u64(s, "usage", num(v, n), true);
+		stats_set_u64(s, "failcnt", v2_kv(ev, "max"), false);
 		json_object_set_new(o, size, s);
 	}
 	closedir(dir);
