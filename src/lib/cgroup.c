@@ -349,3 +349,13 @@ bool cgroup_frozen_text(const char *text)
 	 * cgroup.freeze reads 1 */
 	return str_has_prefix(text, "FROZEN") || !strcmp(text, "1") || !strcmp(text, "1\n");
 }
+
+char *cgroup_rdma_line(const struct spec_rdma *d)
+{
+	char hh[16] = "max", ho[16] = "max";
+	if (d->has_hca_handles)
+		snprintf(hh, sizeof(hh), "%u", d->hca_handles);
+	if (d->has_hca_objects)
+		snprintf(ho, sizeof(ho), "%u", d->hca_objects);
+	return xasprintf("%s hca_handle=%s hca_object=%s", d->device, hh, ho);
+}

@@ -27,3 +27,6 @@ int cgroup_remove(const char *dir, const char *stop, int64_t deadline);
 /* The devices.allow/deny lines ("a", "c 1:3 rwm", ...) for the rules, with
  * the default deny first; a NULL-terminated malloc'd vector. */
 char **cgroup_device_writes(const struct spec_devrule *rules, size_t n);
+/* An rdma.max line for one linux.resources.rdma entry ("max" where a
+ * limit is not given); malloc'd. Same format on v1 and v2. */
+char *cgroup_rdma_line(const struct spec_rdma *d);

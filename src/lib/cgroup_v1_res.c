@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cgroup_util.h"
 #include "cgroup_v1.h"
 
 bool v1_has_knob(const char *dir, const char *file)
@@ -395,14 +396,7 @@ static int set_rdma(const struct v1 *v, const struct spec_resources *r)
 	if (!dir)
 		return -1;
 	for (size_t i = 0; i < r->n_rdma; i++) {
-		const struct spec_rdma *d = &r->rdma[i];
-		char hh[16] = "max", ho[16] = "max";
-		if (d->has_hca_handles)
-			snprintf(hh, sizeof(hh), "%u", d->hca_handles);
-		if (d->has_hca_objects)
-			snprintf(ho, sizeof(ho), "%u", d->hca_objects);
-		_cleanup_free_ char *line =
-		    xasprintf("%s hca_handle=%s hca_object=%s", d->device, hh, ho);
+		_cleanup_free_ char *line = cgroup_rdma_line(&r->rdma[i]);
 		if (knob(dir, "rdma.max", line, "rdma") < 0)
 			return -1;
 	}
