@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(
 	meson ninja-build pkg-config gcc
-	libjansson-dev libseccomp-dev
+	libjansson-dev libseccomp-dev libsystemd-dev
 	busybox-static bats jq iproute2 util-linux man-db strace
 	runc crun hyperfine time bc uidmap
 	# the cgroup v2 guest (test/guest/): qemu under TCG, and debootstrap

@@ -59,24 +59,45 @@ int cgroup_path_clean(const char *in, char **out)
 	return 0;
 }
 
-const struct cgroup_support cgroup_support = {.v1 = true, .v2 = true, .rdma = true};
+const struct cgroup_support cgroup_support = {
+    .v1 = true,
+    .v2 = true,
+#ifdef HAVE_SYSTEMD
+    .systemd = true,
+    .systemd_user = true, /* the user's manager, for a rootless container */
+#endif
+    .rdma = true,
+};
+
+int cgroup_fs_driver(const struct cgroup_driver **out)
+{
+	struct statfs fs;
+	if (statfs("/sys/fs/cgroup", &fs) < 0)
+		return err_set(errno, "statfs /sys/fs/cgroup");
+	*out = fs.f_type == CGROUP2_SUPER_MAGIC ? &cgroup_v2_driver : &cgroup_v1_driver;
+	return 0;
+}
 
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, bool systemd)
 {
 	memset(cg, 0, sizeof(*cg));
-	if (systemd && !cgroup_support.systemd)
-		return err_set(0, "--systemd-cgroup is not supported yet");
-	/* without a configured path, runc uses the id under its own cgroup */
-	const char *p = cgroups_path && *cgroups_path ? cgroups_path : id;
-	_cleanup_free_ char *clean = NULL;
-	if (cgroup_path_clean(p, &clean) < 0)
-		return -1;
-	struct statfs fs;
-	if (statfs("/sys/fs/cgroup", &fs) < 0)
-		return err_set(errno, "statfs /sys/fs/cgroup");
-	/* unified: cgroup2 at the top; else v1 (maybe with a hybrid cgroup2) */
-	cg->drv = fs.f_type == CGROUP2_SUPER_MAGIC ? &cgroup_v2_driver : &cgroup_v1_driver;
-	cg->path = take_ptr(&clean);
+	const char *given = cgroups_path && *cgroups_path ? cgroups_path : NULL;
+	if (systemd) {
+		if (!cgroup_support.systemd)
+			return err_set(0, "--systemd-cgroup is not supported: corun was built "
+					  "without the libsystemd headers");
+#ifdef HAVE_SYSTEMD
+		cg->drv = &cgroup_systemd_driver;
+#endif
+		cg->path = given ? xstrdup(given) : xasprintf(":corun:%s", id);
+	} else {
+		/* without a configured path, runc uses the id under its own cgroup */
+		_cleanup_free_ char *clean = NULL;
+		if (cgroup_path_clean(given ? given : id, &clean) < 0 ||
+		    cgroup_fs_driver(&cg->drv) < 0)
+			return -1;
+		cg->path = take_ptr(&clean);
+	}
 	if (cg->drv->init(cg) < 0) {
 		cgroup_fini(cg);
 		return -1;
@@ -90,6 +111,16 @@ void cgroup_fini(struct cgroup *cg)
 		cg->drv->fini(cg);
 	free(cg->path);
 	memset(cg, 0, sizeof(*cg));
+}
+
+bool cgroup_is_systemd(const struct cgroup *cg)
+{
+#ifdef HAVE_SYSTEMD
+	return cg->drv == &cgroup_systemd_driver;
+#else
+	(void)cg;
+	return false;
+#endif
 }
 
 /* Appends the pids of dir/cgroup.procs and of its sub-cgroups (exec
@@ -222,6 +253,8 @@ int cgroup_remove(const char *dir, const char *stop, int64_t deadline)
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
 	/* parents: best effort, the first busy or foreign one ends the walk */
+	if (!stop)
+		return 0;
 	size_t keep = strlen(stop);
 	while (strlen(p) > keep && str_has_prefix(p, stop) && p[keep] == '/' && rmdir(p) == 0)
 		*strrchr(p, '/') = '\0';

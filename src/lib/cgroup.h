@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups behind one interface; one driver per file set (cgroup_v1*.c,
- * cgroup_v2*.c; systemd comes with the cgroups issue). */
+ * cgroup_v2*.c, cgroup_systemd*.c over either). */
 #pragma once
 
 #include <stdbool.h>
@@ -16,6 +16,9 @@ struct cgroup {
 	char *path; /* as configured (relative paths are under corun's own cgroup) */
 	void *priv; /* the driver's */
 	bool placed; /* the init was born in the cgroup (clone3 CLONE_INTO_CGROUP) */
+	/* systemd made the cgroup (a unit) and owns its parents: joining it is
+	 * no surprise, and removal never goes above it */
+	bool managed;
 };
 
 struct cgroup_driver {
@@ -58,6 +61,11 @@ struct cgroup_driver {
 
 extern const struct cgroup_driver cgroup_v1_driver;
 extern const struct cgroup_driver cgroup_v2_driver;
+extern const struct cgroup_driver cgroup_systemd_driver;
+
+/* The cgroupfs driver of this host's layout: v2 when cgroup2 is mounted
+ * at /sys/fs/cgroup, else v1 (maybe with a hybrid cgroup2 mount). */
+int cgroup_fs_driver(const struct cgroup_driver **out);
 
 /* linux.resources.devices (plus runc's default rules) as the v1 devices
  * controller ends up after applying them one by one: a default and the
@@ -82,9 +90,12 @@ extern const struct cgroup_support cgroup_support;
 
 /* Picks the driver for this host and computes the path: linux.cgroupsPath
  * when set, else the container id; a relative path is taken under corun's
- * own cgroup in each hierarchy, as runc does. */
+ * own cgroup in each hierarchy, as runc does. With systemd, the path is
+ * "slice:prefix:name", by default ":corun:<id>". */
 int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, bool systemd);
 void cgroup_fini(struct cgroup *cg);
+/* Whether cg is driven by systemd (state.json remembers it). */
+bool cgroup_is_systemd(const struct cgroup *cg);
 
 /* Whether the freeze file content (see freeze_file) says frozen. */
 bool cgroup_frozen_text(const char *text);

@@ -21,8 +21,8 @@ int cgroup_kill_procs(const char *dir, int sig);
 int64_t cgroup_deadline(int ms);
 /* Removes DIR, retrying while it is busy (processes just killed take a
  * moment to leave) until the deadline, then its parents while they are
- * empty, up to but not including STOP. A DIR that does not exist is not an
- * error. */
+ * empty, up to but not including STOP (NULL: no parent). A DIR that does
+ * not exist is not an error. */
 int cgroup_remove(const char *dir, const char *stop, int64_t deadline);
 /* The devices.allow/deny lines ("a", "c 1:3 rwm", ...) for the rules, with
  * the default deny first; a NULL-terminated malloc'd vector. */

@@ -309,12 +309,14 @@ static int v1_destroy(struct cgroup *cg)
 	/* one wait for all hierarchies: the same tasks keep them all busy */
 	int64_t deadline = cgroup_deadline(5000);
 	for (size_t i = 0; i < v->n; i++) {
-		if (cgroup_remove(v->h[i].dir, v->h[i].base, deadline) < 0 && rc == 0) {
+		const char *stop = cg->managed ? NULL : v->h[i].base;
+		if (cgroup_remove(v->h[i].dir, stop, deadline) < 0 && rc == 0) {
 			rc = -1;
 			/* keep the first error, still try the other hierarchies */
 			_cleanup_free_ char *msg = xstrdup(err_msg());
 			for (i++; i < v->n; i++)
-				(void)cgroup_remove(v->h[i].dir, v->h[i].base, deadline);
+				(void)cgroup_remove(v->h[i].dir,
+						    cg->managed ? NULL : v->h[i].base, deadline);
 			err_set(0, "%s", msg);
 		}
 	}

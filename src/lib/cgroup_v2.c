@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/mount.h>
 
 #include "cgroup_v2.h"
@@ -183,9 +184,17 @@ static int v2_prepare(struct cgroup *cg, const struct spec *s)
 		return v->fd;
 	if (make_dirs(v) < 0 || open_dir(v) < 0)
 		return -1;
-	warn_existing(v);
-	if (s && v2_dev_attach(v->fd, s->linux.dev_rules, s->linux.n_dev_rules) < 0)
-		return err_prefix("linux.resources.devices");
+	if (!cg->managed) /* a systemd unit holds the init already */
+		warn_existing(v);
+	if (s && v2_dev_attach(v->fd, s->linux.dev_rules, s->linux.n_dev_rules) < 0) {
+		/* loading BPF needs privilege; as runc, a rootless container goes
+		 * without the filter (its user namespace cannot mknod, and the
+		 * host's device permissions still hold) */
+		if (errno != EPERM || geteuid() == 0)
+			return err_prefix("linux.resources.devices");
+		log_debug("rootless: no eBPF device filter: %s", err_msg());
+		err_clear();
+	}
 	if (s && v2_set(cg, &s->linux.resources) < 0)
 		return -1;
 	return v->fd;
@@ -280,7 +289,7 @@ static int v2_destroy(struct cgroup *cg)
 	if (v2_read(v, "cgroup.freeze", &fz) == 0 && !strcmp(fz, "1"))
 		(void)write_in(v->dir, "cgroup.freeze", "0");
 	err_clear();
-	return cgroup_remove(v->dir, v->base, cgroup_deadline(5000));
+	return cgroup_remove(v->dir, cg->managed ? NULL : v->base, cgroup_deadline(5000));
 }
 
 /* ---- the container's view ---- */

@@ -39,10 +39,10 @@ int container_events(const struct global_opts *g, const char *id, bool stats_onl
 
 /* For kill and delete: thaws the container's cgroup (SIGKILL does not
  * reach a frozen task on cgroup v1); quiet when there is nothing to thaw. */
-void container_thaw_quiet(const struct global_opts *g, const struct cstate *st);
+void container_thaw_quiet(const struct cstate *st);
 /* kill -a: signals every process with the cgroup frozen, so that none
  * forks meanwhile, and thaws it after, as runc does. */
-int container_kill_all(const struct global_opts *g, const struct cstate *st, int sig);
+int container_kill_all(const struct cstate *st, int sig);
 
 /* `corun ps`: the host pids of the processes in the container's cgroup,
  * sorted; *out is malloc'd (NULL when there are none). */

@@ -14,11 +14,11 @@
 #include "lifecycle.h"
 #include "log.h"
 
-static int open_cgroup(const struct global_opts *g, const struct cstate *st, struct cgroup *cg)
+static int open_cgroup(const struct cstate *st, struct cgroup *cg)
 {
 	if (!st->cgroup_path)
 		return err_set(0, "container %s has no cgroup", st->id);
-	return cgroup_init(cg, st->cgroup_path, st->id, g->systemd_cgroup);
+	return cgroup_init(cg, st->cgroup_path, st->id, st->cgroup_systemd);
 }
 
 static int set_frozen(const struct global_opts *g, const char *id, bool frozen)
@@ -35,7 +35,7 @@ static int set_frozen(const struct global_opts *g, const char *id, bool frozen)
 		rc = err_set(0, "container not running");
 	else if (!frozen && s != STATUS_PAUSED)
 		rc = err_set(0, "container not paused");
-	else if (open_cgroup(g, &st, &cg) < 0)
+	else if (open_cgroup(&st, &cg) < 0)
 		rc = -1;
 	else if (!cg.drv->freeze)
 		rc = err_set(0, "the %s cgroup driver cannot freeze", cg.drv->name);
@@ -56,19 +56,19 @@ int container_resume(const struct global_opts *g, const char *id)
 	return set_frozen(g, id, false);
 }
 
-void container_thaw_quiet(const struct global_opts *g, const struct cstate *st)
+void container_thaw_quiet(const struct cstate *st)
 {
 	struct cgroup cg = {0};
-	if (st->freeze_file && open_cgroup(g, st, &cg) == 0 && cg.drv->freeze &&
+	if (st->freeze_file && open_cgroup(st, &cg) == 0 && cg.drv->freeze &&
 	    cg.drv->freeze(&cg, false) < 0)
 		log_debug("thaw %s: %s", st->id, err_msg());
 	cgroup_fini(&cg);
 }
 
-int container_kill_all(const struct global_opts *g, const struct cstate *st, int sig)
+int container_kill_all(const struct cstate *st, int sig)
 {
 	struct cgroup cg = {0};
-	if (open_cgroup(g, st, &cg) < 0)
+	if (open_cgroup(st, &cg) < 0)
 		return -1;
 	bool can_freeze = st->freeze_file && cg.drv->freeze;
 	if (can_freeze && cg.drv->freeze(&cg, true) < 0)
@@ -198,7 +198,7 @@ int container_events(const struct global_opts *g, const char *id, bool stats_onl
 	int rc;
 	if (s == STATUS_STOPPED)
 		rc = err_set(0, "container with id %s is not running", id);
-	else if (open_cgroup(g, &st, &cg) < 0)
+	else if (open_cgroup(&st, &cg) < 0)
 		rc = -1;
 	else if (!cg.drv->stats)
 		rc = err_set(0, "the %s cgroup driver has no statistics", cg.drv->name);

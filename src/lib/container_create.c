@@ -81,6 +81,7 @@ static void fill_state(const struct global_opts *g, const struct create_opts *o,
 	st->created = arena_strdup(a, when);
 	st->owner = arena_strdup(a, "");
 	st->cgroup_path = c->cg.path ? arena_strdup(a, c->cg.path) : NULL;
+	st->cgroup_systemd = cgroup_is_systemd(&c->cg);
 	if (c->cg.drv && c->cg.drv->freeze_file) {
 		_cleanup_free_ char *ff = c->cg.drv->freeze_file(&c->cg);
 		st->freeze_file = ff ? arena_strdup(a, ff) : NULL;

@@ -208,12 +208,12 @@ int container_kill(const struct global_opts *g, const char *id, int sig, bool al
 	if (s == STATUS_STOPPED && !all) {
 		rc = err_set(0, "container not running");
 	} else if (all && st.cgroup_path) {
-		rc = container_kill_all(g, &st, sig);
+		rc = container_kill_all(&st, sig);
 	} else if (s != STATUS_STOPPED) {
 		rc = signal_init(&st, sig, false);
 		/* a frozen task only dies once thawed; runc thaws for SIGKILL only */
 		if (rc == 0 && s == STATUS_PAUSED && sig == SIGKILL)
-			container_thaw_quiet(g, &st);
+			container_thaw_quiet(&st);
 	}
 	state_free(&st);
 	return rc;
@@ -224,7 +224,7 @@ int destroy_container(const struct global_opts *g, const struct cstate *st,
 {
 	if (st->cgroup_path) {
 		struct cgroup cg = {0};
-		if (cgroup_init(&cg, st->cgroup_path, st->id, g->systemd_cgroup) < 0 ||
+		if (cgroup_init(&cg, st->cgroup_path, st->id, st->cgroup_systemd) < 0 ||
 		    cg.drv->destroy(&cg) < 0)
 			log_warn("delete %s: %s", st->id, err_msg());
 		cgroup_fini(&cg);
@@ -240,17 +240,17 @@ int destroy_container(const struct global_opts *g, const struct cstate *st,
 }
 
 /* Kills whatever still runs and waits for the init to be gone. */
-static int kill_container(const struct global_opts *g, const struct cstate *st)
+static int kill_container(const struct cstate *st)
 {
 	if (st->cgroup_path) {
 		struct cgroup cg = {0};
-		if (cgroup_init(&cg, st->cgroup_path, st->id, g->systemd_cgroup) == 0)
+		if (cgroup_init(&cg, st->cgroup_path, st->id, st->cgroup_systemd) == 0)
 			(void)cg.drv->kill_all(&cg, SIGKILL);
 		cgroup_fini(&cg);
 	}
 	if (signal_init(st, SIGKILL, true) < 0)
 		return -1;
-	container_thaw_quiet(g, st); /* delete -f of a paused container */
+	container_thaw_quiet(st); /* delete -f of a paused container */
 	return wait_exit(st->pid, 10000);
 }
 
@@ -278,7 +278,7 @@ int container_delete(const struct global_opts *g, const char *id, bool force)
 				     status_name(s));
 	}
 	if (rc == 0 && s != STATUS_STOPPED)
-		rc = kill_container(g, &st);
+		rc = kill_container(&st);
 	if (rc == 0) {
 		_cleanup_spec_ struct spec *spec = NULL;
 		if (load_saved_spec(fd, &spec) < 0)

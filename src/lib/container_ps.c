@@ -26,7 +26,7 @@ int container_pids(const struct global_opts *g, const char *id, pid_t **out, siz
 	if (!st.cgroup_path)
 		/* rootless without a delegated cgroup: nothing groups the processes */
 		rc = err_set(0, "container %s has no cgroup: cannot list its processes", id);
-	else if (cgroup_init(&cg, st.cgroup_path, st.id, g->systemd_cgroup) < 0)
+	else if (cgroup_init(&cg, st.cgroup_path, st.id, st.cgroup_systemd) < 0)
 		rc = -1;
 	else if (!cg.drv->pids)
 		rc = err_set(0, "the %s cgroup driver cannot list processes", cg.drv->name);

@@ -194,7 +194,7 @@ static char *merged_config(int dirfd, json_t *patch)
 	return text;
 }
 
-static int apply_update(const struct global_opts *g, int fd, const struct cstate *st,
+static int apply_update(int fd, const struct cstate *st,
 			json_t *patch)
 {
 	_cleanup_spec_ struct spec *old = NULL, *neu = NULL;
@@ -204,7 +204,7 @@ static int apply_update(const struct global_opts *g, int fd, const struct cstate
 	struct cgroup cg = {0};
 	if (!st->cgroup_path)
 		return err_set(0, "container %s has no cgroup", st->id);
-	if (cgroup_init(&cg, st->cgroup_path, st->id, g->systemd_cgroup) < 0)
+	if (cgroup_init(&cg, st->cgroup_path, st->id, st->cgroup_systemd) < 0)
 		return -1;
 	int rc = cg.drv->set(&cg, &neu->linux.resources);
 	if (rc < 0) {
@@ -240,7 +240,7 @@ int container_update(const struct global_opts *g, const struct update_opts *o)
 	else if (flags_patch(o, (patch = json_object())) < 0)
 		json_decref(take_ptr(&patch));
 	if (patch)
-		rc = apply_update(g, fd, &st, patch);
+		rc = apply_update(fd, &st, patch);
 	json_decref(patch);
 	state_free(&st);
 	return rc;

@@ -177,6 +177,8 @@ int state_write(int dirfd, const struct cstate *st)
 	set_str(o, "owner", st->owner);
 	if (st->cgroup_path)
 		set_str(o, "cgroupPath", st->cgroup_path);
+	if (st->cgroup_systemd)
+		json_object_set_new(o, "systemdCgroup", json_true());
 	if (st->freeze_file)
 		set_str(o, "freezeFile", st->freeze_file);
 	json_object_set_new(o, "annotations", annotations_json(st));
@@ -222,6 +224,7 @@ static int read_fields(json_t *o, struct cstate *st)
 	    jget_str(o, "created", p, true, a, &st->created) < 0 ||
 	    jget_str(o, "owner", p, false, a, &st->owner) < 0 ||
 	    jget_str(o, "cgroupPath", p, false, a, &st->cgroup_path) < 0 ||
+	    jget_bool(o, "systemdCgroup", p, &st->cgroup_systemd) < 0 ||
 	    jget_str(o, "freezeFile", p, false, a, &st->freeze_file) < 0 ||
 	    read_annotations(o, st) < 0)
 		return -1;

@@ -21,6 +21,7 @@ struct cstate {
 	char *created; /* RFC 3339 with nanoseconds */
 	char *owner;   /* user name of the creator, "" when unknown */
 	char *cgroup_path; /* may be NULL */
+	bool cgroup_systemd; /* cgroup_path is a systemd unit's (--systemd-cgroup) */
 	char *freeze_file; /* the cgroup driver's freeze_file; may be NULL */
 	struct spec_kv *annotations;
 	size_t n_annotations;

@@ -86,7 +86,7 @@ teardown() {
 		for pid in "${left[@]}"; do kill -9 "$pid" 2>/dev/null; done
 	fi
 	# Cgroups named after this test's containers must be gone too.
-	mapfile -t left < <(find /sys/fs/cgroup -maxdepth 8 -type d -name "ct$TAG*" 2>/dev/null)
+	mapfile -t left < <(find /sys/fs/cgroup -maxdepth 8 -type d -name "*ct$TAG*" 2>/dev/null)
 	if [ ${#left[@]} -gt 0 ]; then
 		problems+=("cgroups left behind: ${left[*]}")
 		for pid in "${left[@]}"; do rmdir "$pid" 2>/dev/null; done
