@@ -315,8 +315,8 @@ static int v1_destroy(struct cgroup *cg)
 			/* keep the first error, still try the other hierarchies */
 			_cleanup_free_ char *msg = xstrdup(err_msg());
 			for (i++; i < v->n; i++)
-				(void)cgroup_remove(v->h[i].dir,
-						    cg->managed ? NULL : v->h[i].base, deadline);
+				(void)cgroup_remove(v->h[i].dir, cg->managed ? NULL : v->h[i].base,
+						    deadline);
 			err_set(0, "%s", msg);
 		}
 	}
