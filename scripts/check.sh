@@ -2,8 +2,9 @@
 # The whole test suite: installs dependencies, builds corun twice (release
 # with -Werror, and ASan+UBSan), runs unit and integration tests on each,
 # then the cgroup v2 tests in a guest VM (test/guest/run.sh; skipped with
-# the reason when it cannot boot one, or with CORUN_SKIP_GUEST=1), and
-# ends with one line "N passed, N failed, N skipped" over everything.
+# the reason when it cannot boot one, or with CORUN_SKIP_GUEST=1) and the
+# systemd cgroup driver's tests in one with systemd as PID 1 (run.sh -s),
+# and ends with one line "N passed, N failed, N skipped" over everything.
 # Run as root from the repository root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,25 @@ else
 	echo "=== cgroup v2 guest"
 	echo "ok - cgroup v2 guest # skip the release build failed"
 	skipped=$((skipped + 1))
+fi
+
+# the systemd cgroup driver talks to systemd over D-Bus: a guest with
+# systemd as PID 1 (boot and power off: about 20 seconds under TCG)
+systemd_bats=test/integration/cgroups_systemd.bats
+skip_systemd=
+if [ "${CORUN_SKIP_GUEST:-}" = 1 ]; then
+	skip_systemd="CORUN_SKIP_GUEST=1"
+elif ! $release_ok; then
+	skip_systemd="the release build failed"
+elif [ ! -f "$systemd_bats" ]; then
+	skip_systemd="$systemd_bats does not exist yet"
+fi
+if [ -n "$skip_systemd" ]; then
+	echo "=== systemd guest"
+	echo "ok - systemd guest # skip $skip_systemd"
+	skipped=$((skipped + 1))
+else
+	run_suite "systemd guest" build bash test/guest/run.sh -s -b build "$systemd_bats"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

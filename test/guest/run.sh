@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# run.sh [-b BUILD_DIR] [-f BATS_FILTER] [BATS_FILE...]: runs bats files
-# (default: test/integration/cgroups_v2.bats) in a throw-away Debian guest
-# booted with cgroup v2 only, and prints their TAP and one line
-# "N passed, N failed, N skipped". The guest: Debian's kernel under qemu
-# (TCG: no KVM needed), the cached image of test/guest/mkimage.sh with a
-# copy-on-write overlay per run (-snapshot), this tree shared read-only
-# over virtio-9p at the same path, a second 9p share for the results.
+# run.sh [-s] [-b BUILD_DIR] [-f BATS_FILTER] [BATS_FILE...]: runs bats
+# files (default: test/integration/cgroups_v2.bats; with -s,
+# cgroups_systemd.bats) in a throw-away Debian guest booted with cgroup v2
+# only, and prints their TAP and one line "N passed, N failed, N skipped".
+# The guest: Debian's kernel under qemu (TCG: no KVM needed), the cached
+# image of test/guest/mkimage.sh with a copy-on-write overlay per run
+# (-snapshot), this tree shared read-only over virtio-9p at the same path,
+# a second 9p share for the results.
 # When qemu or the image cannot be had, one skipped test says why.
+# -s: for the systemd cgroup driver, systemd is PID 1 (with dbus) and the
+# tests run from a oneshot service, in /system.slice/corun-tests.service
+# (see guest-init.sh): same image and output, about 3 seconds more boot.
 #
 # CORUN_GUEST_CACHE (default .cache/guest), CORUN_GUEST_TIMEOUT (seconds,
 # default 420), CORUN_GUEST_MEM (MiB, default 1536), CORUN_GUEST_CPUS.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$here" || exit 1
-build=build filter=
-while getopts b:f: o; do
+build=build filter= systemd='' label="cgroup v2 guest"
+while getopts sb:f: o; do
 	case $o in
+	s) systemd=" corun.systemd=1" label="systemd guest" ;;
 	b) build=$OPTARG ;;
 	f) filter=$OPTARG ;;
 	*) exit 2 ;;
@@ -24,18 +29,21 @@ while getopts b:f: o; do
 done
 shift $((OPTIND - 1))
 files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(test/integration/cgroups_v2.bats)
+if [ ${#files[@]} -eq 0 ]; then
+	files=(test/integration/cgroups_v2.bats)
+	[ -z "$systemd" ] || files=(test/integration/cgroups_systemd.bats)
+fi
 cache=${CORUN_GUEST_CACHE:-$here/.cache/guest}
 budget=${CORUN_GUEST_TIMEOUT:-420}
 
 skip_all() {
 	echo "1..1"
-	echo "ok 1 - cgroup v2 guest # skip $*"
+	echo "ok 1 - $label # skip $*"
 	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 }
 fail_all() {
-	echo "not ok - cgroup v2 guest: $*"
+	echo "not ok - $label: $*"
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 }
@@ -64,7 +72,7 @@ args=(
 	-accel tcg -cpu max -smp "${CORUN_GUEST_CPUS:-2}" -m "${CORUN_GUEST_MEM:-1536}"
 	-display none -monitor none -no-reboot -serial "file:$res/console.log"
 	-kernel "$cache/vmlinuz" -initrd "$cache/initrd.img"
-	-append "root=/dev/vda rw console=ttyS0 quiet panic=-1 init=/sbin/corun-guest-init cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 corun.src=$here"
+	-append "root=/dev/vda rw console=ttyS0 quiet panic=-1 init=/sbin/corun-guest-init cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1$systemd corun.src=$here"
 	-drive "file=$cache/rootfs.ext4,format=raw,if=virtio" -snapshot
 	-fsdev "local,id=src,path=$here,security_model=none,readonly=on"
 	-device virtio-9p-pci,fsdev=src,mount_tag=src
