@@ -86,8 +86,6 @@ if [ "${CORUN_SKIP_GUEST:-}" = 1 ]; then
 	skip_systemd="CORUN_SKIP_GUEST=1"
 elif ! $release_ok; then
 	skip_systemd="the release build failed"
-elif [ ! -f "$systemd_bats" ]; then
-	skip_systemd="$systemd_bats does not exist yet"
 fi
 if [ -n "$skip_systemd" ]; then
 	echo "=== systemd guest"
