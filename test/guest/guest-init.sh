@@ -24,8 +24,12 @@ run_tests() {
 	cd "$src" || exit 1
 	{
 		echo "# guest: kernel $(uname -r), $(nproc) cpus, booted in ${start}s"
-		echo "# guest: cgroup controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
-		echo "# guest: tests run in cgroup $(cut -d: -f3 /proc/self/cgroup)"
+		if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+			echo "# guest: cgroup controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+		else
+			echo "# guest: cgroup v1 hierarchies:" $(ls /sys/fs/cgroup)
+		fi
+		echo "# guest: tests run in cgroup $(sed -n 's/^0:://p' /proc/self/cgroup)"
 	} >/results/tap.txt
 	local files=() f args=(--tap)
 	for f in $BATS_FILES; do files+=("$src/$f"); done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# run.sh [-s] [-b BUILD_DIR] [-f BATS_FILTER] [BATS_FILE...]: runs bats
+# run.sh [-s [-l]] [-b BUILD_DIR] [-f BATS_FILTER] [BATS_FILE...]: runs bats
 # files (default: test/integration/cgroups_v2.bats; with -s,
 # cgroups_systemd.bats) in a throw-away Debian guest booted with cgroup v2
 # only, and prints their TAP and one line "N passed, N failed, N skipped".
@@ -12,6 +12,9 @@
 # -s: for the systemd cgroup driver, systemd is PID 1 (with dbus) and the
 # tests run from a oneshot service, in /system.slice/corun-tests.service
 # (see guest-init.sh): same image and output, about 3 seconds more boot.
+# -l (with -s): the legacy hybrid layout instead, v1 controllers and a
+# cgroup2 mount at /sys/fs/cgroup/unified, as systemd sets it up with
+# systemd.unified_cgroup_hierarchy=0 (and as the CI host has it).
 #
 # CORUN_GUEST_CACHE (default .cache/guest), CORUN_GUEST_TIMEOUT (seconds,
 # default 420), CORUN_GUEST_MEM (MiB, default 1536), CORUN_GUEST_CPUS.
@@ -19,15 +22,23 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$here" || exit 1
 build=build filter= systemd='' label="cgroup v2 guest"
-while getopts sb:f: o; do
+layout="cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
+while getopts slb:f: o; do
 	case $o in
 	s) systemd=" corun.systemd=1" label="systemd guest" ;;
+	l) layout="systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0" ;;
 	b) build=$OPTARG ;;
 	f) filter=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
+# only systemd mounts the v1 hierarchies
+[ -n "$systemd" ] || [ "${layout#cgroup_no_v1}" != "$layout" ] || {
+	echo "run.sh: -l needs -s" >&2
+	exit 2
+}
+[ "${layout#cgroup_no_v1}" != "$layout" ] || label="systemd hybrid guest"
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
 	files=(test/integration/cgroups_v2.bats)
@@ -72,7 +83,7 @@ args=(
 	-accel tcg -cpu max -smp "${CORUN_GUEST_CPUS:-2}" -m "${CORUN_GUEST_MEM:-1536}"
 	-display none -monitor none -no-reboot -serial "file:$res/console.log"
 	-kernel "$cache/vmlinuz" -initrd "$cache/initrd.img"
-	-append "root=/dev/vda rw console=ttyS0 quiet panic=-1 init=/sbin/corun-guest-init cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1$systemd corun.src=$here"
+	-append "root=/dev/vda rw console=ttyS0 quiet panic=-1 init=/sbin/corun-guest-init $layout$systemd corun.src=$here"
 	-drive "file=$cache/rootfs.ext4,format=raw,if=virtio" -snapshot
 	-fsdev "local,id=src,path=$here,security_model=none,readonly=on"
 	-device virtio-9p-pci,fsdev=src,mount_tag=src

@@ -12,18 +12,32 @@ load helpers
 setup_file() {
 	if [ ! -d /run/systemd/system ]; then
 		export SD_SKIP="systemd is not PID 1 here; test/guest/run.sh -s runs these in a guest"
-	elif [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
-		export SD_SKIP="the host is not cgroup v2 (unified); the guest of test/guest/run.sh -s is"
 	elif ! "${CORUN_BIN:-build/corun}" features | jq -e '.linux.cgroup.systemd' >/dev/null; then
 		export SD_SKIP="this corun was built without systemd support (no libsystemd headers)"
 	fi
+	SD_LAYOUT=v1
+	[ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || SD_LAYOUT=v2
+	export SD_LAYOUT
 }
 
-# helpers.bash's setup, run once systemd is known to be there
+# helpers.bash's setup, run once systemd is known to be there. Tests say
+# in their name where they apply: "(any host)" needs no systemd (they check
+# what happens first), "(any layout)" runs on v1 and v2, "(v1)" only on a
+# v1 (hybrid) systemd host, the rest on v2.
 eval "helpers_setup() $(declare -f setup | tail -n +2)"
 setup() {
-	# "(any host)" tests need no systemd (they check what happens first)
-	[[ $BATS_TEST_DESCRIPTION == *"(any host)"* ]] || [ -z "${SD_SKIP:-}" ] || skip "$SD_SKIP"
+	case $BATS_TEST_DESCRIPTION in
+	*"(any host)"*) ;;
+	*"(any layout)"*) [ -z "${SD_SKIP:-}" ] || skip "$SD_SKIP" ;;
+	*"(v1)"*)
+		[ -z "${SD_SKIP:-}" ] || skip "$SD_SKIP"
+		[ "$SD_LAYOUT" = v1 ] || skip "a cgroup v1 test; test/guest/run.sh -s -l boots a v1 (hybrid) guest"
+		;;
+	*)
+		[ -z "${SD_SKIP:-}" ] || skip "$SD_SKIP"
+		[ "$SD_LAYOUT" = v2 ] || skip "a cgroup v2 test; test/guest/run.sh -s boots a v2 guest"
+		;;
+	esac
 	helpers_setup
 }
 
@@ -243,7 +257,7 @@ unit_gone() {
 	assert_nothing_left
 }
 
-@test "systemd: a unit name in use is refused; the first container is untouched" {
+@test "systemd: a unit name in use is refused; the first container is untouched (any layout)" {
 	update_config '.linux.cgroupsPath = $p' --arg p "system.slice:dup:$CID"
 	set_args sleep 100
 	sd_run
@@ -256,13 +270,18 @@ unit_gone() {
 	runtime delete -f "$CID"
 }
 
-@test "systemd: a create that fails after the unit is made leaves no unit" {
-	update_config '.hooks.createRuntime = [{"path":"/bin/false"}]'
+@test "systemd: a create that fails after the unit is made leaves no unit (any layout)" {
+	update_config '.hooks.createRuntime = [{"path":"/bin/sh","args":["sh","-c","touch $0; exit 1","'"$TEST_DIR/hook-ran"'"]}]'
 	set_args sleep 100
 	run sd run -d -b "$BUNDLE" "$CID"
 	assert_failure
+	# the hook runs once the init is in its cgroup: the unit was made
+	[ -e "$TEST_DIR/hook-ran" ] || fail "the createRuntime hook did not run: $output"
 	assert_nothing_left
-	unit_gone "corun-$CID.scope" "/sys/fs/cgroup/system.slice/corun-$CID.scope"
+	local left
+	left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "corun-$CID.scope")
+	[ -z "$left" ] || fail "cgroups left: $left"
+	unit_gone "corun-$CID.scope" /nonexistent
 }
 
 # ---- rootless: the user's own systemd manager ----
@@ -319,4 +338,64 @@ as_sd_user() {
 	as_sd_user "$RUNTIME" --root "$root" delete -f "$CID"
 	[ ! -e "$dir" ] || fail "cgroup $dir left behind"
 	assert_equal "$(as_sd_user systemctl --user show -P ActiveState "corun-$CID.scope")" inactive
+}
+
+# ---- cgroup v1 (hybrid): systemd's scope, joined in every hierarchy ----
+
+v1_dir() { echo "/sys/fs/cgroup/$1/system.slice/corun-$CID.scope"; }
+
+@test "systemd: the scope in every v1 hierarchy, limits as properties and files (v1)" {
+	set_resources '{"memory":{"limit":67108864},"pids":{"limit":42},
+		"cpu":{"shares":512,"quota":50000,"period":100000,"cpus":"0"}}'
+	set_args sleep 100
+	sd_run
+	local unit=corun-$CID.scope pid line
+	pid=$(ct_pid)
+	# every hierarchy (and the hybrid cgroup2 mount, line 0) has it there
+	while IFS= read -r line; do
+		[ "${line##*:}" = "/system.slice/$unit" ] || fail "$line: not in the unit"
+	done <"/proc/$pid/cgroup"
+	assert_equal "$(prop "$unit" MemoryLimit)" 67108864
+	assert_equal "$(prop "$unit" CPUShares)" 512
+	assert_equal "$(prop "$unit" TasksMax)" 42
+	assert_equal "$(prop "$unit" CPUQuotaPerSecUSec)" 500ms
+	assert_equal "$(cat "$(v1_dir memory)/memory.limit_in_bytes")" 67108864
+	assert_equal "$(cat "$(v1_dir cpu)/cpu.shares")" 512
+	assert_equal "$(cat "$(v1_dir cpu)/cpu.cfs_quota_us")" 50000
+	assert_equal "$(cat "$(v1_dir pids)/pids.max")" 42
+	assert_equal "$(cat "$(v1_dir cpuset)/cpuset.cpus")" 0
+	systemctl daemon-reload
+	assert_equal "$(cat "$(v1_dir memory)/memory.limit_in_bytes")" 67108864
+	assert_equal "$(cat "$(v1_dir cpu)/cpu.shares")" 512
+	runtime delete -f "$CID"
+	local left
+	left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$unit")
+	[ -z "$left" ] || fail "cgroups left: $left"
+	unit_gone "$unit" "$(v1_dir memory)"
+}
+
+@test "systemd: pause, resume, update, exec, events and kill -a on v1 (v1)" {
+	set_resources '{"memory":{"limit":67108864}}'
+	set_args sleep 100
+	sd_run
+	local unit=corun-$CID.scope
+	runtime pause "$CID"
+	assert_equal "$(ct_status)" paused
+	assert_equal "$(cat "$(v1_dir freezer)/freezer.state")" FROZEN
+	runtime resume "$CID"
+	assert_equal "$(cat "$(v1_dir freezer)/freezer.state")" THAWED
+	runtime update --memory 134217728 --cpu-shares 256 "$CID"
+	assert_equal "$(prop "$unit" MemoryLimit)" 134217728
+	assert_equal "$(prop "$unit" CPUShares)" 256
+	assert_equal "$(cat "$(v1_dir memory)/memory.limit_in_bytes")" 134217728
+	assert_equal "$(cat "$(v1_dir cpu)/cpu.shares")" 256
+	runtime exec -d "$CID" sleep 99
+	[ "$(wc -l <"$(v1_dir memory)/cgroup.procs")" -eq 2 ] || fail "procs: $(cat "$(v1_dir memory)/cgroup.procs")"
+	run runtime events --stats "$CID"
+	assert_success
+	assert_equal "$(jq -r '.data.memory.usage.limit' <<<"$output")" 134217728
+	runtime kill -a "$CID" KILL
+	wait_status "$CID" stopped
+	runtime delete "$CID"
+	unit_gone "$unit" "$(v1_dir memory)"
 }
