@@ -14,7 +14,9 @@
 
 #include "container.h"
 
-enum opt_kind { OPT_BOOL, OPT_STRING, OPT_UINT, OPT_LIST };
+/* OPT_TRIBOOL: a boolean whose absence matters (int: -1 not given, 0, 1),
+ * for flags that override a config value only when given. */
+enum opt_kind { OPT_BOOL, OPT_TRIBOOL, OPT_STRING, OPT_UINT, OPT_LIST };
 
 /* What an OPT_LIST flag collects, one value per use ("-e A -e B"); the
  * strings point into argv. Free v (not the strings) when done. */
@@ -27,7 +29,7 @@ struct opt {
 	const char *name;  /* long name */
 	const char *alias; /* short name or NULL */
 	enum opt_kind kind;
-	void *dest; /* bool *, const char **, unsigned * or struct opt_list * */
+	void *dest; /* bool *, int *, const char **, unsigned * or struct opt_list * */
 	const char *help;
 };
 

@@ -35,7 +35,7 @@ static int parse_gids(const struct opt_list *l, int64_t **out)
 
 int cmd_exec(const struct global_opts *g, int argc, char **argv)
 {
-	struct exec_opts o = {0};
+	struct exec_opts o = {.no_new_privs = -1};
 	struct opt_list env = {0}, gids = {0}, caps = {0}, cgroups = {0};
 	const struct opt opts[] = {
 	    {"console-socket", NULL, OPT_STRING, &o.console_socket,
@@ -53,8 +53,9 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 	     "SELinux label of the process (when SELinux is enabled)"},
 	    {"apparmor", NULL, OPT_STRING, &o.apparmor,
 	     "AppArmor profile of the process (when AppArmor is enabled)"},
-	    {"no-new-privs", NULL, OPT_BOOL, &o.no_new_privs,
-	     "set no_new_privs: the process cannot gain privileges through exec"},
+	    {"no-new-privs", NULL, OPT_TRIBOOL, &o.no_new_privs,
+	     "set no_new_privs (or with =false clear the config's): the process cannot gain "
+	     "privileges through exec"},
 	    {"cap", "c", OPT_LIST, &caps, "add a capability to the process (repeatable)"},
 	    {"preserve-fds", NULL, OPT_UINT, &o.preserve_fds,
 	     "hand N more file descriptors (from fd 3) to the process (default: 0)"},

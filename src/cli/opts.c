@@ -95,10 +95,17 @@ static int set_value(const struct opt *o, const char *flag, const char *v, bool 
 	char q[256];
 	switch (o->kind) {
 	case OPT_BOOL:
-		if (parse_bool(v, o == &help_opt ? help : (bool *)o->dest) < 0)
+	case OPT_TRIBOOL: {
+		bool b;
+		if (parse_bool(v, &b) < 0)
 			return err_set(0, "invalid boolean value %s for -%s: parse error",
 				       quote(v, q, sizeof(q)), flag);
+		if (o->kind == OPT_TRIBOOL)
+			*(int *)o->dest = b;
+		else
+			*(o == &help_opt ? help : (bool *)o->dest) = b;
 		return 0;
+	}
 	case OPT_STRING:
 		*(const char **)o->dest = v;
 		return 0;
@@ -186,6 +193,8 @@ int opts_parse(const struct opt *opts, int argc, char **argv, bool *help, int *n
 				return -1;
 		} else if (o->kind == OPT_BOOL) {
 			*(o == &help_opt ? help : (bool *)o->dest) = true;
+		} else if (o->kind == OPT_TRIBOOL) {
+			*(int *)o->dest = 1;
 		} else if (i >= argc) {
 			return err_set(0, "flag needs an argument: -%s", flag);
 		} else if (set_value(o, flag, argv[i++], help) < 0) {
@@ -211,7 +220,7 @@ void print_usage(FILE *f, const struct command *c)
 		if (pass)
 			fprintf(f, "\nOPTIONS:\n");
 		for (const struct opt *o = c->opts; o->name; o++) {
-			const char *v = o->kind == OPT_BOOL ? "" : " value";
+			const char *v = o->kind == OPT_BOOL || o->kind == OPT_TRIBOOL ? "" : " value";
 			int n = snprintf(names, sizeof(names), "--%s%s%s%s%s", o->name, v,
 					 o->alias ? ", -" : "", o->alias ? o->alias : "",
 					 o->alias ? v : "");

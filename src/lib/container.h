@@ -71,7 +71,8 @@ struct exec_opts {
 	const char **cgroups;     /* --cgroup: [<controllers>:]<sub-cgroup> */
 	size_t n_cgroups;
 	unsigned preserve_fds;
-	bool tty, detach, no_new_privs, ignore_paused;
+	int no_new_privs; /* -1: as the config says; else --no-new-privs=0/1 */
+	bool tty, detach, ignore_paused;
 };
 
 /* Runs a new process inside a running container. Foreground: waits and

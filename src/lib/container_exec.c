@@ -145,7 +145,8 @@ static int process_from_flags(struct exec_ctx *c)
 		p->cwd = arena_strdup(&s->arena, o->cwd);
 	p->env = concat_env(s, p->env, o->env, o->n_env);
 	p->terminal = o->tty;
-	p->no_new_privileges = p->no_new_privileges || o->no_new_privs;
+	if (o->no_new_privs >= 0) /* given: overrides the config, as runc */
+		p->no_new_privileges = o->no_new_privs;
 	if (o->user && *o->user && apply_user(&p->user, o->user) < 0)
 		return -1;
 	if (append_gids(s, &p->user, o) < 0)

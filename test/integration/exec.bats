@@ -196,6 +196,17 @@ fds_of() {
 	assert_equal "$output" 1
 }
 
+@test "exec: --no-new-privs=false clears the config's noNewPrivileges" {
+	update_config '.process.noNewPrivileges = true'
+	start_ct
+	run ex "$CID" awk '/^NoNewPrivs:/ { print $2 }' /proc/self/status
+	assert_equal "$output" 1
+	run ex --no-new-privs=false "$CID" awk '/^NoNewPrivs:/ { print $2 }' /proc/self/status
+	assert_equal "$output" 0
+	run ex --no-new-privs=true "$CID" awk '/^NoNewPrivs:/ { print $2 }' /proc/self/status
+	assert_equal "$output" 1
+}
+
 @test "exec: -p process.json describes the process" {
 	start_ct
 	cat >"$TEST_DIR/process.json" <<-'EOF'

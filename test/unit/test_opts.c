@@ -112,6 +112,15 @@ static void test_bools(void)
 	OK(parse_bool("False", &b) == 0 && !b && parse_bool("TRUE", &b) == 0 && b &&
 	       parse_bool("tRUE", &b) < 0 && parse_bool("", &b) < 0,
 	   "parse_bool spellings");
+	/* a tribool tells "not given" (-1) from false */
+	int nnp = 7;
+	const struct opt tri[] = {{"no-new-privs", NULL, OPT_TRIBOOL, &nnp, ""}, {0}};
+	char a0[] = "x", a1[] = "--no-new-privs", a2[] = "--no-new-privs=false";
+	char *none[] = {a0, NULL}, *bare[] = {a1, NULL}, *off[] = {a2, NULL};
+	nnp = -1;
+	OK(opts_parse(tri, 1, none, NULL, &pos) == 0 && nnp == -1, "tribool: absent stays -1");
+	OK(opts_parse(tri, 1, bare, NULL, &pos) == 0 && nnp == 1, "tribool: --flag is 1");
+	OK(opts_parse(tri, 1, off, NULL, &pos) == 0 && nnp == 0, "tribool: --flag=false is 0");
 }
 
 static void test_uints(void)
@@ -287,7 +296,7 @@ static void test_signals(void)
 
 int main(void)
 {
-	printf("1..%d\n", 8 + 7 + 7 + 10 + 5 + 7 + 8 + 14 + 11 + 1);
+	printf("1..%d\n", 8 + 10 + 7 + 10 + 5 + 7 + 8 + 14 + 11 + 1);
 	test_values();
 	test_bools();
 	test_uints();
