@@ -13,7 +13,7 @@ static bool go_duration_ms(const char *s, long long *out)
 		const char *unit;
 		double ms;
 	} units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"\xc2\xb5s", 1e-3}, {"ms", 1},
-		     {"s", 1e3},   {"m", 6e4},   {"h", 3.6e6}};
+		     {"s", 1e3},   {"m", 6e4},	 {"h", 3.6e6}};
 	double total = 0;
 	const char *p = s + (*s == '+' || *s == '-');
 	bool neg = *s == '-';

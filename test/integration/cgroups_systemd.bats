@@ -232,12 +232,7 @@ unit_gone() {
 	set_resources '{"memory":{"limit":16777216,"swap":16777216}}'
 	set_args sh -c 'sleep 2; tail /dev/zero; sleep 100'
 	sd_run
-	runtime events --interval 1s "$CID" >"$TEST_DIR/events" 2>&1 &
-	local ev=$!
-	for _ in $(seq 300); do grep -q '"type":"oom"' "$TEST_DIR/events" && break; sleep 0.1; done
-	kill "$ev" 2>/dev/null
-	wait "$ev" 2>/dev/null || true
-	grep -q '"type":"oom"' "$TEST_DIR/events" || fail "no oom event: $(cat "$TEST_DIR/events")"
+	expect_oom_event
 	runtime delete -f "$CID"
 }
 

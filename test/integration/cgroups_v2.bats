@@ -238,11 +238,6 @@ ct_out() {
 	run_detached
 	local dir
 	dir=$(cg2)
-	runtime events --interval 1s "$CID" >"$TEST_DIR/events" 2>&1 &
-	local ev=$!
-	for _ in $(seq 300); do grep -q '"type":"oom"' "$TEST_DIR/events" && break; sleep 0.1; done
-	kill "$ev" 2>/dev/null
-	wait "$ev" 2>/dev/null || true
-	grep -q '"type":"oom"' "$TEST_DIR/events" || fail "no oom event: $(cat "$TEST_DIR/events")"
+	expect_oom_event
 	[ "$(awk '$1 == "oom_kill" { print $2 }' "$dir/memory.events")" -ge 1 ]
 }

@@ -248,3 +248,14 @@ assert_nothing_left() {
 	left=$(tagged_pids)
 	[ -z "$left" ] || fail "processes left behind: $left"
 }
+
+# expect_oom_event: runs `events` on $CID until it reports an OOM (30 s at
+# most), for a container about to outgrow its memory limit.
+expect_oom_event() {
+	runtime events --interval 1s "$CID" >"$TEST_DIR/events" 2>&1 &
+	local ev=$!
+	for _ in $(seq 300); do grep -q '"type":"oom"' "$TEST_DIR/events" && break; sleep 0.1; done
+	kill "$ev" 2>/dev/null
+	wait "$ev" 2>/dev/null || true
+	grep -q '"type":"oom"' "$TEST_DIR/events" || fail "no oom event: $(cat "$TEST_DIR/events")"
+}
