@@ -16,6 +16,8 @@
 # cgroup2 mount at /sys/fs/cgroup/unified, as systemd sets it up with
 # systemd.unified_cgroup_hierarchy=0 (and as the CI host has it).
 #
+# A sanitizer build (-b build-asan) brings its runtime libraries along.
+#
 # CORUN_GUEST_CACHE (default .cache/guest), CORUN_GUEST_TIMEOUT (seconds,
 # default 420), CORUN_GUEST_MEM (MiB, default 1536), CORUN_GUEST_CPUS.
 set -uo pipefail
@@ -77,6 +79,17 @@ trap 'rm -rf "$res"' EXIT
 	printf 'BUILD_DIR=%q\n' "$build"
 	printf 'BATS_FILES=%q\n' "${files[*]}"
 	printf 'BATS_FILTER=%q\n' "$filter"
+	# a sanitizer build links the compiler's runtimes, which the guest
+	# lacks: they go along in the results share, with the options CI uses
+	sanlibs=$(ldd "$build/corun" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ { print $3 }')
+	if [ -n "$sanlibs" ]; then
+		mkdir "$res/lib"
+		# shellcheck disable=SC2086
+		cp $sanlibs "$res/lib/"
+		echo "export LD_LIBRARY_PATH=/results/lib"
+		echo "export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1"
+		echo "export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
+	fi
 } >"$res/job.env"
 
 args=(
