@@ -6,10 +6,29 @@
 #  3. peak RSS of the runtime process during `run` (GNU time %M, max of 5)
 # Prints a table with the figures and the ratios corun/runc and corun/crun.
 # Run as root. CORUN_BIN selects corun (default build/corun).
+#
+# bench.sh -g [N]: the same with the systemd cgroup driver (every runtime
+# with --systemd-cgroup, so each container is a transient scope made over
+# D-Bus), in the systemd guest of test/guest/run.sh -s: this host has no
+# systemd. The guest is emulated (TCG), so its milliseconds are some ten
+# times the host's; the ratios are what compare. Debian's runc goes along
+# (crun needs libraries the guest lacks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = -g ]; then
+	shift
+	n=${1:-20}
+	build=${BUILD_DIR:-build}
+	mkdir -p "$build/.bench"
+	runc_bin=$(command -v runc) && cp "$runc_bin" "$build/.bench/runc"
+	exec bash test/guest/run.sh -s -b "$build" -c \
+		"RUNC_BIN=$PWD/$build/.bench/runc CORUN_BIN=$PWD/$build/corun BENCH_SYSTEMD=1 bash bench/bench.sh $n"
+fi
 N=${1:-${BENCH_RUNS:-50}}
 corun=${CORUN_BIN:-$PWD/build/corun}
+# BENCH_SYSTEMD=1: every runtime call with --systemd-cgroup
+gflags=()
+[ -z "${BENCH_SYSTEMD:-}" ] || gflags=(--systemd-cgroup)
 
 [ "$(id -u)" -eq 0 ] || { echo "bench.sh: run as root" >&2; exit 1; }
 
@@ -30,8 +49,8 @@ add() { # name, path or command
 	names+=("$1") bins+=("$p")
 }
 add corun "$corun"
-add runc runc
-add crun crun
+add runc "${RUNC_BIN:-runc}"
+add crun "${CRUN_BIN:-crun}"
 [ ${#names[@]} -gt 0 ] || { echo "bench.sh: no runtime found" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/corun-bench.XXXXXX)
@@ -54,11 +73,13 @@ RUNTIME=$spec_rt bash scripts/mkbundle.sh "$work/bundle" /bin/true >/dev/null
 bundle=$work/bundle
 
 now() { date +%s%N; }
+# calc EXPR: floating point arithmetic (awk: the guest has no bc)
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
 # bench_run I: mean ms of `run`.
 bench_run() {
 	local rt=${bins[$1]} root=$work/root-${names[$1]} id=b-run
-	local cmd=("$rt" --root "$root" run -b "$bundle" "$id")
+	local cmd=("$rt" "${gflags[@]}" --root "$root" run -b "$bundle" "$id")
 	"${cmd[@]}" </dev/null >/dev/null 2>&1 || { echo "-"; return; }
 	if command -v hyperfine >/dev/null; then
 		hyperfine -N --runs "$N" --warmup 3 --export-json "$work/hf.json" \
@@ -71,7 +92,7 @@ bench_run() {
 			"${cmd[@]}" </dev/null >/dev/null 2>&1
 		done
 		t1=$(now)
-		echo "($t1 - $t0) / $N / 1000000" | bc -l
+		calc "($t1 - $t0) / $N / 1000000"
 	fi
 }
 
@@ -91,16 +112,16 @@ bench_cycle() {
 	t0=$(now)
 	for ((i = 0; i < N; i++)); do
 		id=b-cyc-$i
-		"$rt" --root "$root" create -b "$bundle" --pid-file "$work/pid" "$id" \
+		"$rt" "${gflags[@]}" --root "$root" create -b "$bundle" --pid-file "$work/pid" "$id" \
 			</dev/null >/dev/null 2>&1 || { echo "-"; return; }
 		pid=$(<"$work/pid")
-		"$rt" --root "$root" start "$id" >/dev/null 2>&1 || { echo "-"; return; }
+		"$rt" "${gflags[@]}" --root "$root" start "$id" >/dev/null 2>&1 || { echo "-"; return; }
 		while ! exited "$pid"; do :; done
-		"$rt" --root "$root" delete "$id" >/dev/null 2>&1 ||
-			"$rt" --root "$root" delete -f "$id" >/dev/null 2>&1
+		"$rt" "${gflags[@]}" --root "$root" delete "$id" >/dev/null 2>&1 ||
+			"$rt" "${gflags[@]}" --root "$root" delete -f "$id" >/dev/null 2>&1
 	done
 	t1=$(now)
-	echo "($t1 - $t0) / $N / 1000000" | bc -l
+	calc "($t1 - $t0) / $N / 1000000"
 }
 
 # bench_rss I: peak RSS in KiB of the runtime process during `run`.
@@ -108,7 +129,7 @@ bench_rss() {
 	local rt=${bins[$1]} root=$work/root-${names[$1]} i m max=0
 	[ -x /usr/bin/time ] || { echo "-"; return; }
 	for i in 1 2 3 4 5; do
-		/usr/bin/time -o "$work/rss" -f %M "$rt" --root "$root" run -b "$bundle" b-rss \
+		/usr/bin/time -o "$work/rss" -f %M "$rt" "${gflags[@]}" --root "$root" run -b "$bundle" b-rss \
 			</dev/null >/dev/null 2>&1 || { echo "-"; return; }
 		m=$(tail -n 1 "$work/rss")
 		[ "$m" -le "$max" ] || max=$m
@@ -116,7 +137,6 @@ bench_rss() {
 	echo "$max"
 }
 
-command -v bc >/dev/null || { echo "bench.sh: needs bc" >&2; exit 1; }
 
 declare -A RUN CYC RSS
 for i in "${!names[@]}"; do
@@ -132,16 +152,16 @@ ratio() { # a, b
 	if [ "$1" = - ] || [ "$2" = - ] || [ -z "$1" ] || [ -z "$2" ]; then
 		echo -
 	else
-		printf '%.2fx' "$(echo "$1 / $2" | bc -l)"
+		printf '%.2fx' "$(calc "$1 / $2")"
 	fi
 }
 
 echo
-echo "busybox bundle, /bin/true, N=$N ($(command -v hyperfine >/dev/null && echo hyperfine || echo bash loop))"
+echo "busybox bundle, /bin/true, N=$N${BENCH_SYSTEMD:+, --systemd-cgroup} ($(command -v hyperfine >/dev/null && echo hyperfine || echo bash loop))"
 printf '%-8s %14s %22s %16s\n' runtime "run (ms)" "create+start+delete" "peak RSS (MiB)"
 for n in "${names[@]}"; do
 	rss=-
-	[ "${RSS[$n]}" = - ] || rss=$(echo "${RSS[$n]} / 1024" | bc -l)
+	[ "${RSS[$n]}" = - ] || rss=$(calc "${RSS[$n]} / 1024")
 	printf '%-8s %14s %22s %16s\n' "$n" "$(fmt "${RUN[$n]}")" "$(fmt "${CYC[$n]}")" "$(fmt "$rss")"
 done
 if [ -n "${RUN[corun]:-}" ]; then

@@ -4,7 +4,8 @@
 # once the source tree is mounted at the host's path, $1, and the results
 # dir at /results): a cgroup v2 only system, the tests run from a child
 # cgroup as under a service manager, then power off. Reads the job from
-# /results/job.env (BUILD_DIR, BATS_FILES, BATS_FILTER); writes the TAP to
+# /results/job.env (BUILD_DIR, BATS_FILES, BATS_FILTER, or JOB_CMD to run
+# instead of bats); writes the TAP (or the command's output) to
 # /results/tap.txt and bats' exit status to /results/rc.
 #
 # With corun.systemd=1 on the kernel command line (run.sh -s) it does the
@@ -31,6 +32,12 @@ run_tests() {
 		fi
 		echo "# guest: tests run in cgroup $(sed -n 's/^0:://p' /proc/self/cgroup)"
 	} >/results/tap.txt
+	if [ -n "${JOB_CMD:-}" ]; then
+		bash -c "$JOB_CMD" </dev/null >>/results/tap.txt 2>&1
+		echo $? >/results/rc
+		sync
+		return
+	fi
 	local files=() f args=(--tap)
 	for f in $BATS_FILES; do files+=("$src/$f"); done
 	[ -z "${BATS_FILTER:-}" ] || args+=(-f "$BATS_FILTER")

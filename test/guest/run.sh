@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# run.sh [-s [-l]] [-b BUILD_DIR] [-f BATS_FILTER] [BATS_FILE...]: runs bats
+# run.sh [-s [-l]] [-c COMMAND] [-b BUILD_DIR] [-f BATS_FILTER] [BATS_FILE...]: runs bats
 # files (default: test/integration/cgroups_v2.bats; with -s,
 # cgroups_systemd.bats) in a throw-away Debian guest booted with cgroup v2
 # only, and prints their TAP and one line "N passed, N failed, N skipped".
@@ -17,6 +17,8 @@
 # systemd.unified_cgroup_hierarchy=0 (and as the CI host has it).
 #
 # A sanitizer build (-b build-asan) brings its runtime libraries along.
+# -c COMMAND: runs COMMAND (bash, from the tree's root) instead of bats,
+# its output shown as is (bench/bench.sh -g uses it).
 #
 # CORUN_GUEST_CACHE (default .cache/guest), CORUN_GUEST_TIMEOUT (seconds,
 # default 420), CORUN_GUEST_MEM (MiB, default 1536), CORUN_GUEST_CPUS.
@@ -25,12 +27,14 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$here" || exit 1
 build=build filter= systemd='' label="cgroup v2 guest"
 layout="cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
-while getopts slb:f: o; do
+cmd=
+while getopts slb:f:c: o; do
 	case $o in
 	s) systemd=" corun.systemd=1" label="systemd guest" ;;
 	l) layout="systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0" ;;
 	b) build=$OPTARG ;;
 	f) filter=$OPTARG ;;
+	c) cmd=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -79,6 +83,7 @@ trap 'rm -rf "$res"' EXIT
 	printf 'BUILD_DIR=%q\n' "$build"
 	printf 'BATS_FILES=%q\n' "${files[*]}"
 	printf 'BATS_FILTER=%q\n' "$filter"
+	printf 'JOB_CMD=%q\n' "$cmd"
 	# a sanitizer build links the compiler's runtimes, which the guest
 	# lacks: they go along in the results share, with the options CI uses
 	sanlibs=$(ldd "$build/corun" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ { print $3 }')
@@ -86,6 +91,8 @@ trap 'rm -rf "$res"' EXIT
 		mkdir "$res/lib"
 		# shellcheck disable=SC2086
 		cp $sanlibs "$res/lib/"
+		# the rootless tests' user loads them too
+		chmod 755 "$res" "$res/lib"
 		echo "export LD_LIBRARY_PATH=/results/lib"
 		echo "export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1"
 		echo "export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"

@@ -99,6 +99,25 @@ unit_gone() {
 	unit_gone "$unit" "$dir"
 }
 
+@test "systemd: through the system bus (dbus-daemon) where the private socket is out of reach" {
+	set_args sleep 100
+	# a mount namespace where /run/systemd (the manager's private socket)
+	# is an empty tmpfs: corun falls back to the bus, as in a container
+	# that only has /run/dbus/system_bus_socket
+	unshare -m sh -c 'mount -t tmpfs tmpfs /run/systemd && exec "$@"' sh \
+		"$RUNTIME" --root "$ROOT" --debug --log "$TEST_DIR/debug.log" --systemd-cgroup \
+		run -d -b "$BUNDLE" "$CID" >"$(ct_log)" 2>&1 </dev/null 3>&- ||
+		fail "run: $(cat "$(ct_log)" "$TEST_DIR/debug.log")"
+	grep -q "trying the system bus" "$TEST_DIR/debug.log" || fail "$(cat "$TEST_DIR/debug.log")"
+	assert_equal "$(cg_of "$(ct_pid)")" "/system.slice/corun-$CID.scope"
+	assert_equal "$(prop "corun-$CID.scope" ActiveState)" active
+	local dir
+	dir=$(cg_dir)
+	unshare -m sh -c 'mount -t tmpfs tmpfs /run/systemd && exec "$@"' sh \
+		"$RUNTIME" --root "$ROOT" delete -f "$CID"
+	unit_gone "corun-$CID.scope" "$dir"
+}
+
 @test "systemd: slice:prefix:name with a nested slice; the slice itself stays" {
 	update_config '.linux.cgroupsPath = $p' --arg p "corunt-sub.slice:pfx:$CID"
 	set_args sleep 100
