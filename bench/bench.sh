@@ -101,7 +101,7 @@ bench_run() {
 exited() {
 	local st
 	[ -r "/proc/$1/stat" ] || return 0
-	read -r st <"/proc/$1/stat" 2>/dev/null || return 0
+	{ read -r st <"/proc/$1/stat"; } 2>/dev/null || return 0
 	st=${st##*) }
 	[ "${st%% *}" = Z ] || [ "${st%% *}" = X ]
 }
