@@ -51,8 +51,14 @@ static int sd_init(struct cgroup *cg)
 		if (rc == 0)
 			rc = sdbus_manager_cgroup(b, &root);
 		sdbus_close(b);
-		if (rc < 0)
-			return -1;
+		if (rc < 0) {
+			/* systemd's own layout, so that kill and delete still
+			 * reach the processes while the manager is away */
+			uid_t uid = geteuid();
+			log_debug("%s; taking the usual user@%u.service cgroup", err_msg(), uid);
+			err_clear();
+			root = xasprintf("/user.slice/user-%u.slice/user@%u.service", uid, uid);
+		}
 	}
 	s->fs.drv = fs_drv;
 	s->fs.path = xasprintf("%s%s", root && strcmp(root, "/") ? root : "", s->unit.path);
