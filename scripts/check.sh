@@ -91,7 +91,8 @@ guest_stage() { # label, build dir, run.sh arguments...
 	fi
 }
 guest_stage "cgroup v2 guest" build
-guest_stage "systemd guest (ASan+UBSan build)" build-asan -s test/integration/cgroups_systemd.bats
+guest_stage "systemd guest (ASan+UBSan build)" build-asan -s test/integration/cgroups_systemd.bats \
+	test/engines/containerd_systemd.bats
 guest_stage "systemd hybrid guest" build -s -l test/integration/cgroups_systemd.bats
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -13,56 +13,12 @@ setup_file() {
 	ENGINE_SKIP=$(engine_check containerd ctr containerd-shim-runc-v2)
 	export ENGINE_SKIP
 	[ -z "$ENGINE_SKIP" ] || return 0
-	CT_DIR=$(mktemp -d /tmp/ctXXXX)
-	# the namespace names the containers' cgroups: /<ns>/<id>
-	CT_NS=${CT_DIR#/tmp/}
-	export CT_DIR CT_NS
-	mkdir "$CT_DIR/vol"
-	cat >"$CT_DIR/config.toml" <<-TOML
-		version = 2
-		root = "$CT_DIR/root"
-		state = "$CT_DIR/state"
-		disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-		  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-		  "io.containerd.snapshotter.v1.aufs", "io.containerd.internal.v1.opt",
-		  "io.containerd.tracing.processor.v1.otlp"]
-		[grpc]
-		  address = "$CT_DIR/c.sock"
-		[ttrpc]
-		  address = "$CT_DIR/c.sock.ttrpc"
-		[debug]
-		  address = "$CT_DIR/d.sock"
-	TOML
-	cat >"$CT_DIR/ctr" <<-SH
-		#!/bin/sh
-		exec ctr --address "$CT_DIR/c.sock" -n "$CT_NS" "\$@"
-	SH
-	chmod +x "$CT_DIR/ctr"
-	containerd --config "$CT_DIR/config.toml" >"$CT_DIR/containerd.log" 2>&1 </dev/null 3>&- &
-	echo $! >"$CT_DIR/containerd.pid"
-	wait_until ct version || { cat "$CT_DIR/containerd.log" >&2; return 1; }
-	local img
-	img=$(image_dir) || return 1
-	ct images import --all-platforms "$img/image.tar" >/dev/null
+	containerd_start
 }
 
 teardown_file() {
-	[ -n "${CT_DIR:-}" ] || return 0
-	local id
-	for id in $(ct task ls -q 2>/dev/null); do
-		ct task kill -s SIGKILL "$id" >/dev/null 2>&1
-	done
-	for id in $(ct containers ls -q 2>/dev/null); do
-		wait_until ct task rm -f "$id"
-		ct containers rm "$id" >/dev/null 2>&1
-	done
-	stop_pid "$(cat "$CT_DIR/containerd.pid")"
-	umount_under "$CT_DIR"
-	rm -rf "$CT_DIR"
-	cgroup_cleanup "$CT_NS"
+	containerd_stop
 }
-
-ct() { timeout -k 5 "$ENGINE_TIMEOUT" "$CT_DIR/ctr" "$@"; }
 
 # ctrun ARGS... ID CMD...: run with the runtime under test.
 ctrun() {

@@ -120,3 +120,61 @@ assert_output_contains() {
 assert_equal() {
 	[ "$1" = "$2" ] || fail "got \"$1\", expected \"$2\""
 }
+
+# ---- containerd (containerd.bats, containerd_systemd.bats) ----
+
+# containerd_start: a containerd of the test's own (root, state, sockets;
+# the CRI plugin off, so no CNI) with the busybox image imported; CT_DIR
+# and CT_NS (the namespace, which names the containers' cgroups) exported.
+containerd_start() {
+	CT_DIR=$(mktemp -d /tmp/ctXXXX)
+	CT_NS=${CT_DIR#/tmp/}
+	export CT_DIR CT_NS
+	mkdir "$CT_DIR/vol"
+	cat >"$CT_DIR/config.toml" <<-TOML
+		version = 2
+		root = "$CT_DIR/root"
+		state = "$CT_DIR/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+		  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+		  "io.containerd.snapshotter.v1.aufs", "io.containerd.internal.v1.opt",
+		  "io.containerd.tracing.processor.v1.otlp"]
+		[grpc]
+		  address = "$CT_DIR/c.sock"
+		[ttrpc]
+		  address = "$CT_DIR/c.sock.ttrpc"
+		[debug]
+		  address = "$CT_DIR/d.sock"
+	TOML
+	cat >"$CT_DIR/ctr" <<-SH
+		#!/bin/sh
+		exec ctr --address "$CT_DIR/c.sock" -n "$CT_NS" "\$@"
+	SH
+	chmod +x "$CT_DIR/ctr"
+	containerd --config "$CT_DIR/config.toml" >"$CT_DIR/containerd.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$CT_DIR/containerd.pid"
+	wait_until ct version || { cat "$CT_DIR/containerd.log" >&2; return 1; }
+	local img
+	img=$(image_dir) || return 1
+	ct images import --all-platforms "$img/image.tar" >/dev/null
+}
+
+# containerd_stop: kills and removes every task and container, stops
+# containerd and removes what it left.
+containerd_stop() {
+	[ -n "${CT_DIR:-}" ] || return 0
+	local id
+	for id in $(ct task ls -q 2>/dev/null); do
+		ct task kill -s SIGKILL "$id" >/dev/null 2>&1
+	done
+	for id in $(ct containers ls -q 2>/dev/null); do
+		wait_until ct task rm -f "$id"
+		ct containers rm "$id" >/dev/null 2>&1
+	done
+	stop_pid "$(cat "$CT_DIR/containerd.pid")"
+	umount_under "$CT_DIR"
+	rm -rf "$CT_DIR"
+	cgroup_cleanup "$CT_NS"
+}
+
+ct() { timeout -k 5 "$ENGINE_TIMEOUT" "$CT_DIR/ctr" "$@"; }
