@@ -113,6 +113,26 @@ void cgroup_fini(struct cgroup *cg)
 	memset(cg, 0, sizeof(*cg));
 }
 
+int cgroup_file_read(const char *dir, const char *file, char **out)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
+	size_t len;
+	if (read_file_at(AT_FDCWD, p, 1 << 20, out, &len) < 0)
+		return -1;
+	while (len && (*out)[len - 1] == '\n')
+		(*out)[--len] = '\0';
+	return 0;
+}
+
+int cgroup_file_write(const char *dir, const char *file, const char *val)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
+	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, val, strlen(val)) < 0)
+		return err_set(errno, "write \"%s\" to %s", val, p);
+	return 0;
+}
+
 bool cgroup_is_systemd(const struct cgroup *cg)
 {
 #ifdef HAVE_SYSTEMD

@@ -13,8 +13,8 @@ struct json_t;
 
 struct cgroup {
 	const struct cgroup_driver *drv;
-	char *path; /* as configured (relative paths are under corun's own cgroup) */
-	void *priv; /* the driver's */
+	char *path;  /* as configured (relative paths are under corun's own cgroup) */
+	void *priv;  /* the driver's */
 	bool placed; /* the init was born in the cgroup (clone3 CLONE_INTO_CGROUP) */
 	/* systemd made the cgroup (a unit) and owns its parents: joining it is
 	 * no surprise, and removal never goes above it */
@@ -42,11 +42,10 @@ struct cgroup_driver {
 	char *(*freeze_file)(struct cgroup *cg);
 	/* runc's stats object ({"cpu":..., "memory":..., ...}) for events. */
 	int (*stats)(struct cgroup *cg, struct json_t **out);
-	/* An fd that becomes readable on OOM in the cgroup: an eventfd (8-byte
-	 * counter) unless the driver has oom_read. */
+	/* An fd that becomes readable on OOM in the cgroup. */
 	int (*oom_fd)(struct cgroup *cg);
-	/* Optional: consumes what made oom_fd readable; the number of new OOM
-	 * events (0: something else changed), -1 once the cgroup is gone. */
+	/* Consumes what made oom_fd readable; the number of new OOM events
+	 * (0: something else changed), -1 once the cgroup is gone. */
 	int (*oom_read)(struct cgroup *cg, int fd);
 	/* Signals every process in the cgroup. */
 	int (*kill_all)(struct cgroup *cg, int sig);

@@ -180,10 +180,6 @@ static int sd_oom_fd(struct cgroup *cg)
 static int sd_oom_read(struct cgroup *cg, int fd)
 {
 	struct cgroup *fs = fs_of(cg);
-	if (!fs->drv->oom_read) { /* the eventfd counter, as callers read it */
-		uint64_t n;
-		return read(fd, &n, sizeof(n)) == sizeof(n) ? (int)n : -1;
-	}
 	return fs->drv->oom_read(fs, fd);
 }
 

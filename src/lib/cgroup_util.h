@@ -11,6 +11,10 @@
 /* Validates a configured cgroup path and gives its canonical form; ".." is
  * refused ("cgroupsPath \"a/../b\": \"..\" is not allowed"). */
 int cgroup_path_clean(const char *in, char **out);
+/* DIR/FILE's content, trailing newlines removed (malloc'd in *out). */
+int cgroup_file_read(const char *dir, const char *file, char **out);
+/* Writes val to DIR/FILE; the error names both. */
+int cgroup_file_write(const char *dir, const char *file, const char *val);
 /* The pids in DIR/cgroup.procs and its sub-cgroups (malloc'd); a cgroup
  * that does not exist has none. */
 int cgroup_procs_read(const char *dir, pid_t **out, size_t *n);

@@ -181,15 +181,6 @@ static void v1_fini(struct cgroup *cg)
 	cg->priv = NULL;
 }
 
-static int write_knob(const char *dir, const char *knob, const char *val)
-{
-	_cleanup_free_ char *p = xasprintf("%s/%s", dir, knob);
-	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write_all(fd, val, strlen(val)) < 0)
-		return err_set(errno, "write \"%s\" to %s", val, p);
-	return 0;
-}
-
 /* A new cpuset cgroup has no cpus or mems, and no process can join it
  * until it has: give it its parent's. */
 static int cpuset_fill(const char *dir)
@@ -206,7 +197,7 @@ static int cpuset_fill(const char *dir)
 		if (cur[strspn(cur, " \n")] != '\0')
 			continue;
 		if (read_file_at(AT_FDCWD, pp, 1 << 16, &val, NULL) < 0 ||
-		    write_knob(dir, knobs[i], val) < 0)
+		    cgroup_file_write(dir, knobs[i], val) < 0)
 			return -1;
 	}
 	return 0;
@@ -247,8 +238,8 @@ static int apply_devices(const struct hier *h, const struct spec *s)
 	_cleanup_strv_ char **w = cgroup_device_writes(s->linux.dev_rules, s->linux.n_dev_rules);
 	for (char **p = w; *p; p++) {
 		bool allow = str_has_prefix(*p, "allow ");
-		if (write_knob(h->dir, allow ? "devices.allow" : "devices.deny",
-			       *p + (allow ? 6 : 5)) < 0)
+		if (cgroup_file_write(h->dir, allow ? "devices.allow" : "devices.deny",
+				      *p + (allow ? 6 : 5)) < 0)
 			return err_prefix("linux.resources.devices");
 	}
 	return 0;
@@ -271,7 +262,7 @@ static int v1_apply(struct cgroup *cg, const struct spec *s, pid_t pid)
 	if (s && v1_set(cg, &s->linux.resources) < 0)
 		return -1;
 	for (size_t i = 0; i < v->n; i++)
-		if (write_knob(v->h[i].dir, "cgroup.procs", buf) < 0)
+		if (cgroup_file_write(v->h[i].dir, "cgroup.procs", buf) < 0)
 			return err_prefix("join cgroup");
 	return 0;
 }
@@ -443,6 +434,7 @@ const struct cgroup_driver cgroup_v1_driver = {
     .freeze_file = v1_freeze_file,
     .stats = v1_stats,
     .oom_fd = v1_oom_fd,
+    .oom_read = v1_oom_read,
     .kill_all = v1_kill_all,
     .pids = v1_pids,
     .destroy = v1_destroy,

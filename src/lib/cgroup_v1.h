@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cgroup.h"
+#include "cgroup_util.h"
 
 struct hier {
 	char *mnt;  /* mount point, e.g. /sys/fs/cgroup/cpu */
@@ -26,10 +27,9 @@ int v1_set(struct cgroup *cg, const struct spec_resources *r);
 int v1_freeze(struct cgroup *cg, bool frozen);
 char *v1_freeze_file(struct cgroup *cg);
 int v1_oom_fd(struct cgroup *cg);
+int v1_oom_read(struct cgroup *cg, int fd);
 /* Whether DIR/FILE exists (a knob this kernel has). */
 bool v1_has_knob(const char *dir, const char *file);
-/* Reads DIR/FILE, trailing newline removed; malloc'd in *out. */
-int v1_read(const char *dir, const char *file, char **out);
 
 /* cgroup_v1_stats.c */
 int v1_stats(struct cgroup *cg, struct json_t **out);

@@ -22,17 +22,6 @@ bool v1_has_knob(const char *dir, const char *file)
 	return access(p, F_OK) == 0;
 }
 
-int v1_read(const char *dir, const char *file, char **out)
-{
-	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
-	size_t len;
-	if (read_file_at(AT_FDCWD, p, 1 << 20, out, &len) < 0)
-		return -1;
-	while (len && (*out)[len - 1] == '\n')
-		(*out)[--len] = '\0';
-	return 0;
-}
-
 /* -1 with errno as the kernel set it (callers act on EINVAL/EBUSY). */
 static int wr(const char *dir, const char *file, const char *val)
 {
@@ -95,14 +84,13 @@ static int set_mem_swap(const char *dir, int64_t limit, int64_t swap)
 {
 	if (limit && swap) {
 		_cleanup_free_ char *cur = NULL;
-		if (v1_read(dir, "memory.limit_in_bytes", &cur) < 0)
+		if (cgroup_file_read(dir, "memory.limit_in_bytes", &cur) < 0)
 			return err_prefix("linux.resources.memory.limit");
-		if (swap == -1 || strtoull(cur, NULL, 10) < (uint64_t)swap)
-			return knob_i64(dir, "memory.memsw.limit_in_bytes", swap, "memory.swap") < 0 ||
-					       knob_i64(dir, "memory.limit_in_bytes", limit,
-							"memory.limit") < 0
-				   ? -1
-				   : 0;
+		if (swap == -1 || strtoull(cur, NULL, 10) < (uint64_t)swap) {
+			if (knob_i64(dir, "memory.memsw.limit_in_bytes", swap, "memory.swap") < 0)
+				return -1;
+			return knob_i64(dir, "memory.limit_in_bytes", limit, "memory.limit");
+		}
 	}
 	if (limit && knob_i64(dir, "memory.limit_in_bytes", limit, "memory.limit") < 0)
 		return -1;
@@ -121,7 +109,7 @@ static bool memory_given(const struct spec_memory *m)
 static int set_use_hierarchy(const char *dir, bool want)
 {
 	_cleanup_free_ char *cur = NULL;
-	if (v1_read(dir, "memory.use_hierarchy", &cur) < 0)
+	if (cgroup_file_read(dir, "memory.use_hierarchy", &cur) < 0)
 		return err_prefix("linux.resources.memory.useHierarchy");
 	/* recent kernels fix it at 1 and refuse any write, even of 1 */
 	if (!strcmp(cur, want ? "1" : "0"))
@@ -156,8 +144,10 @@ static int set_memory(const struct v1 *v, const struct spec_memory *m)
 	/* (uint64)-1 is how runc's users spell "unset" */
 	if (m->has_swappiness && m->swappiness != UINT64_MAX) {
 		if (m->swappiness > 100)
-			return err_set(0, "linux.resources.memory.swappiness: invalid value %" PRIu64
-					  ", the range is 0-100", m->swappiness);
+			return err_set(0,
+				       "linux.resources.memory.swappiness: invalid value %" PRIu64
+				       ", the range is 0-100",
+				       m->swappiness);
 		if (knob_u64(dir, "memory.swappiness", m->swappiness, "memory.swappiness") < 0)
 			return -1;
 	}
@@ -172,14 +162,16 @@ static int set_shares(const char *dir, uint64_t shares)
 {
 	_cleanup_free_ char *got = NULL;
 	if (knob_u64(dir, "cpu.shares", shares, "cpu.shares") < 0 ||
-	    v1_read(dir, "cpu.shares", &got) < 0)
+	    cgroup_file_read(dir, "cpu.shares", &got) < 0)
 		return -1;
 	/* the kernel clamps silently; say so, as runc does */
 	uint64_t g = strtoull(got, NULL, 10);
 	if (g < shares)
-		return err_set(0, "linux.resources.cpu.shares: the maximum allowed cpu-shares is %" PRIu64, g);
+		return err_set(
+		    0, "linux.resources.cpu.shares: the maximum allowed cpu-shares is %" PRIu64, g);
 	if (g > shares)
-		return err_set(0, "linux.resources.cpu.shares: the minimum allowed cpu-shares is %" PRIu64, g);
+		return err_set(
+		    0, "linux.resources.cpu.shares: the minimum allowed cpu-shares is %" PRIu64, g);
 	return 0;
 }
 
@@ -219,7 +211,8 @@ static int set_cpu(const struct v1 *v, const struct spec_cpu *c)
 	    set_cfs(dir, c) < 0)
 		return -1;
 	if (rt && !v1_has_knob(dir, "cpu.rt_runtime_us"))
-		return missing_knob(c->has_rt_runtime ? "cpu.realtimeRuntime" : "cpu.realtimePeriod",
+		return missing_knob(c->has_rt_runtime ? "cpu.realtimeRuntime"
+						      : "cpu.realtimePeriod",
 				    "cpu.rt_runtime_us (CONFIG_RT_GROUP_SCHED)");
 	if (c->has_rt_period && c->rt_period &&
 	    knob_u64(dir, "cpu.rt_period_us", c->rt_period, "cpu.realtimePeriod") < 0)
@@ -278,7 +271,8 @@ static int set_blkio_weights(const char *dir, const struct spec_blkio *b)
 	const char *wf = weight_file(dir, false), *wdf = weight_file(dir, true);
 	if (b->has_weight && b->weight) {
 		if (!wf)
-			return missing_knob("blockIO.weight", "blkio.weight (and blkio.bfq.weight)");
+			return missing_knob("blockIO.weight",
+					    "blkio.weight (and blkio.bfq.weight)");
 		if (knob_u64(dir, wf, b->weight, "blockIO.weight") < 0)
 			return -1;
 	}
@@ -301,7 +295,8 @@ static int set_blkio_weights(const char *dir, const struct spec_blkio *b)
 		}
 		if (d->has_leaf_weight) {
 			if (!v1_has_knob(dir, "blkio.leaf_weight_device"))
-				return missing_knob("blockIO.weightDevice", "blkio.leaf_weight_device");
+				return missing_knob("blockIO.weightDevice",
+						    "blkio.leaf_weight_device");
 			snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
 				 d->leaf_weight);
 			if (knob(dir, "blkio.leaf_weight_device", buf, "blockIO.weightDevice") < 0)
@@ -314,7 +309,8 @@ static int set_blkio_weights(const char *dir, const struct spec_blkio *b)
 static int set_blkio(const struct v1 *v, const struct spec_blkio *b)
 {
 	static const char *const files[THROTTLE__COUNT][2] = {
-	    [THROTTLE_READ_BPS] = {"blkio.throttle.read_bps_device", "blockIO.throttleReadBpsDevice"},
+	    [THROTTLE_READ_BPS] = {"blkio.throttle.read_bps_device",
+				   "blockIO.throttleReadBpsDevice"},
 	    [THROTTLE_WRITE_BPS] = {"blkio.throttle.write_bps_device",
 				    "blockIO.throttleWriteBpsDevice"},
 	    [THROTTLE_READ_IOPS] = {"blkio.throttle.read_iops_device",
@@ -356,8 +352,10 @@ static int set_hugetlb(const struct v1 *v, const struct spec_resources *r)
 		_cleanup_free_ char *f = xasprintf("hugetlb.%s.limit_in_bytes", h->page_size);
 		_cleanup_free_ char *rf = xasprintf("hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
 		if (!v1_has_knob(dir, f))
-			return err_set(0, "linux.resources.hugepageLimits: page size %s is not "
-					  "supported by this kernel", h->page_size);
+			return err_set(0,
+				       "linux.resources.hugepageLimits: page size %s is not "
+				       "supported by this kernel",
+				       h->page_size);
 		/* the reservation limit too where it exists, so that a mapping
 		 * fails at mmap time rather than with SIGBUS at fault time */
 		if (knob_u64(dir, f, h->limit, "hugepageLimits") < 0 ||
@@ -448,7 +446,7 @@ int v1_freeze(struct cgroup *cg, bool frozen)
 		}
 		_cleanup_free_ char *st = NULL;
 		if (wr(h->dir, "freezer.state", "FROZEN") < 0 ||
-		    v1_read(h->dir, "freezer.state", &st) < 0)
+		    cgroup_file_read(h->dir, "freezer.state", &st) < 0)
 			return err_set(errno, "freeze %s", h->dir);
 		if (!strcmp(st, "FROZEN"))
 			return 0;

@@ -4,6 +4,7 @@
  * zero "limit" is not). A file this kernel lacks reads as zeros, as in
  * runc. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,7 +17,7 @@
 static uint64_t read_u64(const char *dir, const char *file)
 {
 	_cleanup_free_ char *t = NULL;
-	if (!dir || v1_read(dir, file, &t) < 0) {
+	if (!dir || cgroup_file_read(dir, file, &t) < 0) {
 		err_clear();
 		return 0;
 	}
@@ -36,7 +37,7 @@ static uint64_t kv_get(const char *text, const char *key)
 static char *read_text(const char *dir, const char *file)
 {
 	char *t = NULL;
-	if (!dir || v1_read(dir, file, &t) < 0) {
+	if (!dir || cgroup_file_read(dir, file, &t) < 0) {
 		err_clear();
 		return xstrdup("");
 	}
@@ -120,10 +121,11 @@ static json_t *list_array(const char *text)
 
 static json_t *cpuset_stats(const struct v1 *v)
 {
-	static const char *const flags[] = {
-	    "cpu_exclusive",	  "mems",	       "mem_hardwall",	    "mem_exclusive",
-	    "memory_migrate",	  "memory_spread_page", "memory_spread_slab", "memory_pressure",
-	    "sched_load_balance", "sched_relax_domain_level"};
+	static const char *const flags[] = {"cpu_exclusive",	  "mems",
+					    "mem_hardwall",	  "mem_exclusive",
+					    "memory_migrate",	  "memory_spread_page",
+					    "memory_spread_slab", "memory_pressure",
+					    "sched_load_balance", "sched_relax_domain_level"};
 	const struct hier *h = v1_hier(v, "cpuset");
 	const char *d = h ? h->dir : NULL;
 	json_t *o = json_object();
@@ -213,14 +215,18 @@ static json_t *blkio_entries(const char *text)
 
 static json_t *blkio_stats(const struct v1 *v)
 {
-	static const char *const keys[] = {
-	    "ioServiceBytesRecursive", "ioServicedRecursive", "ioQueueRecursive",
-	    "ioServiceTimeRecursive",  "ioWaitTimeRecursive", "ioMergedRecursive",
-	    "ioTimeRecursive",	       "sectorsRecursive"};
-	static const char *const files[] = {
-	    "io_service_bytes_recursive", "io_serviced_recursive",    "io_queued_recursive",
-	    "io_service_time_recursive",  "io_wait_time_recursive",   "io_merged_recursive",
-	    "time_recursive",		  "sectors_recursive"};
+	static const char *const keys[] = {"ioServiceBytesRecursive", "ioServicedRecursive",
+					   "ioQueueRecursive",	      "ioServiceTimeRecursive",
+					   "ioWaitTimeRecursive",     "ioMergedRecursive",
+					   "ioTimeRecursive",	      "sectorsRecursive"};
+	static const char *const files[] = {"io_service_bytes_recursive",
+					    "io_serviced_recursive",
+					    "io_queued_recursive",
+					    "io_service_time_recursive",
+					    "io_wait_time_recursive",
+					    "io_merged_recursive",
+					    "time_recursive",
+					    "sectors_recursive"};
 	const struct hier *h = v1_hier(v, "blkio");
 	const char *d = h ? h->dir : NULL;
 	json_t *o = json_object();
@@ -283,4 +289,19 @@ int v1_stats(struct cgroup *cg, json_t **out)
 	json_object_set_new(o, "network_interfaces", json_null());
 	*out = o;
 	return 0;
+}
+
+/* The eventfd counts OOMs, but v1 also signals every registered eventfd
+ * when the cgroup is removed: one read, and a look whether it is still
+ * there. */
+int v1_oom_read(struct cgroup *cg, int fd)
+{
+	uint64_t n;
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	json_t *probe = NULL;
+	if (v1_stats(cg, &probe) < 0)
+		return -1; /* gone */
+	json_decref(probe);
+	return 1;
 }

@@ -28,29 +28,9 @@ bool v2_has(const struct v2 *v, const char *file)
 	return access(p, F_OK) == 0;
 }
 
-static int read_in(const char *dir, const char *file, char **out)
-{
-	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
-	size_t len;
-	if (read_file_at(AT_FDCWD, p, 1 << 20, out, &len) < 0)
-		return -1;
-	while (len && (*out)[len - 1] == '\n')
-		(*out)[--len] = '\0';
-	return 0;
-}
-
 int v2_read(const struct v2 *v, const char *file, char **out)
 {
-	return read_in(v->dir, file, out);
-}
-
-static int write_in(const char *dir, const char *file, const char *val)
-{
-	_cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
-	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write_all(fd, val, strlen(val)) < 0)
-		return err_set(errno, "write \"%s\" to %s", val, p);
-	return 0;
+	return cgroup_file_read(v->dir, file, out);
 }
 
 /* Our own cgroup ("/a/b", "" for the root) from the "0::" line. */
@@ -111,8 +91,8 @@ static void v2_fini(struct cgroup *cg)
 static void enable_controllers(const char *dir)
 {
 	_cleanup_free_ char *avail = NULL, *on = NULL;
-	if (read_in(dir, "cgroup.controllers", &avail) < 0 ||
-	    read_in(dir, "cgroup.subtree_control", &on) < 0) {
+	if (cgroup_file_read(dir, "cgroup.controllers", &avail) < 0 ||
+	    cgroup_file_read(dir, "cgroup.subtree_control", &on) < 0) {
 		log_debug("cgroup: %s", err_msg());
 		err_clear();
 		return;
@@ -125,11 +105,11 @@ static void enable_controllers(const char *dir)
 		if (!strstr(pad, key))
 			o += (size_t)sprintf(all + o, "%s+%s", o ? " " : "", t);
 	}
-	if (!*all || write_in(dir, "cgroup.subtree_control", all) == 0)
+	if (!*all || cgroup_file_write(dir, "cgroup.subtree_control", all) == 0)
 		return;
 	err_clear();
 	for (char *s = all, *save = NULL, *t; (t = strtok_r(s, " ", &save)); s = NULL)
-		if (write_in(dir, "cgroup.subtree_control", t) < 0) {
+		if (cgroup_file_write(dir, "cgroup.subtree_control", t) < 0) {
 			log_debug("cgroup: %s", err_msg());
 			err_clear();
 		}
@@ -208,7 +188,7 @@ static int v2_apply(struct cgroup *cg, const struct spec *s, pid_t pid)
 	if (v2_prepare(cg, s) < 0)
 		return -1;
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (write_in(v->dir, "cgroup.procs", buf) < 0)
+	if (cgroup_file_write(v->dir, "cgroup.procs", buf) < 0)
 		return err_prefix("join cgroup");
 	return 0;
 }
@@ -243,11 +223,11 @@ static int v2_freeze(struct cgroup *cg, bool frozen)
 	struct v2 *v = cg->priv;
 	if (!v2_has(v, "cgroup.freeze"))
 		return err_set(0, "%s: no cgroup.freeze (the kernel is older than 5.2)", v->dir);
-	if (write_in(v->dir, "cgroup.freeze", frozen ? "1" : "0") < 0)
+	if (cgroup_file_write(v->dir, "cgroup.freeze", frozen ? "1" : "0") < 0)
 		return err_prefix(frozen ? "freeze" : "thaw");
 	if (wait_frozen(v, frozen) < 0) {
 		if (frozen) /* never leave it half frozen */
-			(void)write_in(v->dir, "cgroup.freeze", "0");
+			(void)cgroup_file_write(v->dir, "cgroup.freeze", "0");
 		return -1;
 	}
 	return 0;
@@ -271,7 +251,7 @@ static int v2_kill_all(struct cgroup *cg, int sig)
 {
 	const struct v2 *v = cg->priv;
 	if (sig == SIGKILL && v2_has(v, "cgroup.kill")) {
-		if (write_in(v->dir, "cgroup.kill", "1") == 0)
+		if (cgroup_file_write(v->dir, "cgroup.kill", "1") == 0)
 			return 0;
 		if (access(v->dir, F_OK) == 0)
 			return -1;
@@ -287,7 +267,7 @@ static int v2_destroy(struct cgroup *cg)
 	_cleanup_free_ char *fz = NULL;
 	/* a frozen task can die, but let the exit path run right away */
 	if (v2_read(v, "cgroup.freeze", &fz) == 0 && !strcmp(fz, "1"))
-		(void)write_in(v->dir, "cgroup.freeze", "0");
+		(void)cgroup_file_write(v->dir, "cgroup.freeze", "0");
 	err_clear();
 	return cgroup_remove(v->dir, cg->managed ? NULL : v->base, cgroup_deadline(5000));
 }

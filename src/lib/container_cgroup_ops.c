@@ -118,27 +118,14 @@ static bool still_running(const struct global_opts *g, const char *id)
 	return up;
 }
 
-/* What made the OOM fd readable: the number of OOMs (an eventfd: one
- * read, any count), 0 for nothing, or -1 once the cgroup went away (v1
- * signals every registered eventfd when the cgroup is removed). */
+/* What made the OOM fd readable: the number of OOMs, 0 for nothing, or
+ * -1 once the cgroup went away. */
 static int oom_ready(int efd, struct cgroup *cg)
 {
-	uint64_t n;
-	if (cg->drv->oom_read) {
-		int k = cg->drv->oom_read(cg, efd);
-		if (k < 0)
-			err_clear();
-		return k;
-	}
-	if (read(efd, &n, sizeof(n)) != sizeof(n))
-		return errno == EAGAIN || errno == EINTR ? 0 : -1;
-	json_t *probe = NULL;
-	if (cg->drv->stats(cg, &probe) < 0) {
+	int k = cg->drv->oom_read(cg, efd);
+	if (k < 0)
 		err_clear();
-		return -1; /* gone */
-	}
-	json_decref(probe);
-	return 1;
+	return k;
 }
 
 static int events_loop(const struct global_opts *g, struct cgroup *cg, const char *id,
@@ -152,11 +139,12 @@ static int events_loop(const struct global_opts *g, struct cgroup *cg, const cha
 	for (;;) {
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		long long left = (next.tv_sec - now.tv_sec) * 1000LL +
-				 (next.tv_nsec - now.tv_nsec) / 1000000LL;
+		long long left =
+		    (next.tv_sec - now.tv_sec) * 1000LL + (next.tv_nsec - now.tv_nsec) / 1000000LL;
 		struct pollfd p = {.fd = efd, .events = POLLIN};
-		int r = left > 0 ? poll(&p, efd >= 0 ? 1 : 0, left > INT32_MAX ? INT32_MAX : (int)left)
-				 : 0;
+		int r = left > 0
+			    ? poll(&p, efd >= 0 ? 1 : 0, left > INT32_MAX ? INT32_MAX : (int)left)
+			    : 0;
 		if (r < 0 && errno != EINTR)
 			return err_set(errno, "poll");
 		if (r > 0) {
