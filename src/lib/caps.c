@@ -76,19 +76,22 @@ const char *cap_name(int cap)
 	return cap >= 0 && (size_t)cap < ARRAY_SIZE(cap_names) ? cap_names[cap] : NULL;
 }
 
+/* The kernel itself answers: PR_CAPBSET_READ fails with EINVAL for a
+ * capability it does not know. No /proc: after pivot_root that is the
+ * image's, and a fake cap_last_cap would keep capabilities undropped. */
 int cap_last_cap(void)
 {
 	static int last = -1;
 	if (last >= 0)
 		return last;
-	_cleanup_free_ char *text = NULL;
-	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", 64, &text, NULL) == 0)
-		last = atoi(text);
-	/* no /proc (yet): trust the headers we were built with */
-	if (last <= 0)
-		last = CAP_LAST_CAP;
-	if (last > 63)
-		last = 63;
+	for (int cap = 63; cap > 0 && last < 0; cap--) {
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0)
+			last = cap;
+		else if (errno != EINVAL)
+			last = CAP_LAST_CAP; /* prctl filtered: the headers we were built with */
+	}
+	if (last < 0)
+		last = 0;
 	return last;
 }
 
@@ -136,6 +139,19 @@ static int set_ambient(uint64_t ambient, uint64_t allowed)
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return err_set(errno, "raise ambient capability %s", cap_name(cap));
 	}
+	return 0;
+}
+
+int caps_raise_effective(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return err_set(errno, "get capabilities");
+	data[0].effective = data[0].permitted;
+	data[1].effective = data[1].permitted;
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return err_set(errno, "raise the permitted capabilities to effective");
 	return 0;
 }
 

@@ -9,12 +9,15 @@
 /* "CAP_SYS_ADMIN" -> 21; -1 when unknown. */
 int cap_from_name(const char *name);
 const char *cap_name(int cap); /* NULL when unknown */
-/* Highest capability the running kernel knows (/proc/sys/kernel/cap_last_cap). */
+/* Highest capability the running kernel knows (asked with PR_CAPBSET_READ). */
 int cap_last_cap(void);
 
 /* Drops from the bounding set every capability not in c->bounding. Needs
  * CAP_SETPCAP, so it runs before the user switch. */
 int caps_drop_bounding(const struct spec_caps *c);
+/* Effective = permitted: after a uid switch (PR_SET_KEEPCAPS kept the
+ * permitted set), what a privileged step before caps_apply needs. */
+int caps_raise_effective(void);
 /* Sets effective/permitted/inheritable, then the ambient set. Runs after the
  * uid switch (which keeps permitted caps thanks to PR_SET_KEEPCAPS). */
 int caps_apply(const struct spec_caps *c);

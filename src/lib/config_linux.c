@@ -64,6 +64,9 @@ int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idma
 {
 	char p[JPATH_MAX];
 	json_t *e;
+	if (json_array_size(arr) > ID_MAP_MAX)
+		return err_set(0, "%s: %zu entries, more than the kernel's limit of %d", path,
+			       json_array_size(arr), ID_MAP_MAX);
 	*out = arena_alloc(&s->arena, json_array_size(arr) * sizeof(**out));
 	JARR_EACH(arr, path, p, i, e)
 	{

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "process_setup.h"
+#include "procfs.h"
 #include "procattr.h"
 #include "sched_attrs.h"
 #include "seccomp_filter.h"
@@ -42,6 +43,7 @@ struct exec_ctx {
 	struct spec *spec;	  /* the config saved at create; owns what follows */
 	struct spec_process *proc; /* what to run */
 	char *apparmor, *selinux;  /* labels for the process, NULL = none */
+	struct seccomp_prog *seccomp; /* linux.seccomp compiled, or NULL */
 	int dirfd;		  /* state dir, shared-locked until the process runs */
 	int pidfd;		  /* the container init */
 	int sync_fd;		  /* our end */
@@ -281,34 +283,6 @@ static void join_keyring(const struct exec_ctx *c)
 	(void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
 }
 
-/* The container's linux.seccomp filter, as the init loads its own. */
-static int load_seccomp(const struct exec_ctx *c)
-{
-	const struct spec_seccomp *sc = c->spec->linux.seccomp;
-	int listener = -1;
-	if (!sc)
-		return 0;
-	if (seccomp_load_for(sc, &listener) < 0)
-		return -1;
-	if (listener < 0)
-		return 0;
-	/* corun, in the runtime's namespaces, passes it on to listenerPath */
-	struct sync_msg m;
-	int rc = sync_send_fd(c->child_sync, SYNC_SECCOMP, listener);
-	close(listener);
-	if (rc < 0 || sync_expect(c->child_sync, SYNC_SECCOMP_DONE, &m) < 0)
-		return err_prefix("seccomp listener");
-	return 0;
-}
-
-/* without no_new_privs seccomp(2) wants CAP_SYS_ADMIN: load it while we
- * still have it */
-static int load_seccomp_privileged(void *ud)
-{
-	const struct exec_ctx *c = ud;
-	return c->proc->no_new_privileges ? 0 : load_seccomp(c);
-}
-
 /* The final process: set up as the init sets up its own, then exec. */
 __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 {
@@ -318,33 +292,29 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	join_keyring(c);
 	if (p->terminal) {
 		TRY(c, terminal_setup_exec(c->console_child, p));
-		close(c->console_child);
+		close(take_fd(&c->console_child));
 	}
-	TRY(c, lsm_apparmor_exec(c->apparmor));
-	TRY(c, lsm_selinux_exec(c->selinux));
-	TRY(c, sched_attrs_apply(p, &c->spec->linux, true));
-	TRY(c, process_attrs_apply(p, load_seccomp_privileged, c));
-	_cleanup_free_ char *path = NULL;
-	TRY(c, exec_lookup(p->args[0], p->env, &path));
-	char **envp, *home;
-	TRY(c, env_with_home(p->env, p->user.uid, &envp, &home));
-	if (log_fd() >= 0)
-		close(log_fd());
-	TRY(c, process_fds_prepare(c->o->preserve_fds));
-	if (p->no_new_privileges)
-		TRY(c, load_seccomp(c));
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(path, p->args, envp ? envp : (char *[]){NULL});
-	TRY(c, err_set(errno, "exec %s", path));
-	_exit(1);
+	struct process_finish f = {
+	    .p = p,
+	    .linux = &c->spec->linux,
+	    .exec = true,
+	    .apparmor = c->apparmor,
+	    .selinux = c->selinux,
+	    .seccomp = c->seccomp,
+	    .sync_fd = c->child_sync,
+	    .preserve_fds = c->o->preserve_fds,
+	    .keep = {c->child_sync, -1, -1, -1},
+	};
+	process_finish(&f);
+	child_fail(c);
 }
 
 __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 {
 	/* nobody in the container may ptrace us or open our /proc files */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* the real procfs, before the container's /proc is the one in view */
+	TRY(c, procfs_hold());
 	TRY(c, exec_affinity_initial(c->proc));
 	TRY(c, cgroup_enter_like(c->st.pid, getpid(), c->o->cgroups, c->o->n_cgroups));
 	TRY(c, enter_container(c));
@@ -470,6 +440,8 @@ static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, in
 	if ((o->process_file ? process_from_file(c) : process_from_flags(c)) < 0 ||
 	    check_tty(c) < 0 || cgroup_subs_validate(o->cgroups, o->n_cgroups) < 0)
 		return -1;
+	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
+		return -1;
 	if (spawn(c) < 0)
 		return err_prefix("unable to start container process");
 	/* delete may go on from here; the process is the container's now */
@@ -512,6 +484,7 @@ int container_exec(const struct global_opts *g, const struct exec_opts *o, int *
 		if (fds[i] >= 0)
 			close(fds[i]);
 	state_free(&c.st);
+	seccomp_prog_free(c.seccomp);
 	spec_free(c.spec);
 	return rc;
 }

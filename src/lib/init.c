@@ -21,6 +21,7 @@
 #include "namespaces.h"
 #include "netdev.h"
 #include "procattr.h"
+#include "procfs.h"
 #include "process_setup.h"
 #include "rootfs.h"
 #include "sched_attrs.h"
@@ -194,13 +195,6 @@ static void build_rootfs(struct init_args *a)
 	}
 }
 
-static int seccomp_privileged(void *ud)
-{
-	const struct init_args *a = ud;
-	return seccomp_init_step(a->seccomp, SECCOMP_AT_PRIVILEGED,
-				 a->spec->process->no_new_privileges, a->sync_fd);
-}
-
 /* Blocks until `corun start` opens the fifo's read end. The fd stays open
  * (close-on-exec): `start` reads until EOF, which comes with our execve, so
  * poststart runs after the exec; any error before it is written there. */
@@ -220,6 +214,23 @@ static int wait_for_start(struct init_args *a)
 	return 0;
 }
 
+/* process_finish's last steps for the init, under the seccomp filter as
+ * in runc: report ready, wait for `start`, run the startContainer hooks. */
+static int init_last_steps(void *ud)
+{
+	struct init_args *a = ud;
+	if (sync_send_plain(a->sync_fd, SYNC_READY) < 0)
+		return -1;
+	close(a->sync_fd);
+	a->sync_fd = -1;
+	a->fifo_fd = -1;
+	if (wait_for_start(a) < 0)
+		return -1;
+	close(a->statedir_fd);
+	a->statedir_fd = -1;
+	return run_hooks_inside(a, HOOK_START_CONTAINER, STATUS_CREATED);
+}
+
 void init_main(const struct init_args *args)
 {
 	struct init_args a = *args;
@@ -229,6 +240,9 @@ void init_main(const struct init_args *args)
 
 	if (a.statedir_fd < 0)
 		TRY(&a, err_set(errno, "reopen state directory"));
+	/* the real procfs, before a joined mount namespace or pivot_root can
+	 * put the image's /proc in its place */
+	TRY(&a, procfs_hold());
 	TRY(&a, sync_expect(a.sync_fd, SYNC_GO, &m));
 	a.cg_pending = true;
 	if (a.joins) {
@@ -258,37 +272,21 @@ void init_main(const struct init_args *args)
 	if (p->terminal)
 		TRY(&a, terminal_setup_init(a.console_fd, p));
 	if (a.console_fd >= 0)
-		close(a.console_fd);
+		close(take_fd(&a.console_fd));
 
-	TRY(&a, sched_attrs_apply(p, &s->linux, false));
-	/* through the container's /proc, for our coming execve */
-	TRY(&a, lsm_apparmor_exec(p->apparmor_profile));
-	TRY(&a, lsm_selinux_exec(p->selinux_label));
-	TRY(&a, process_attrs_apply(p, seccomp_privileged, &a));
-	_cleanup_free_ char *path = NULL;
-	TRY(&a, exec_lookup(p->args[0], p->env, &path));
-	char **envp, *home;
-	TRY(&a, env_with_home(p->env, p->user.uid, &envp, &home));
-
-	TRY(&a, seccomp_init_step(a.seccomp, SECCOMP_AT_READY, p->no_new_privileges, a.sync_fd));
-	TRY(&a, sync_send(a.sync_fd, SYNC_READY, 0, NULL));
-	close(a.sync_fd);
-	a.sync_fd = -1;
-	if (log_fd() >= 0)
-		close(log_fd());
-
-	a.fifo_fd = -1;
-	TRY(&a, wait_for_start(&a));
-	close(a.statedir_fd);
-	TRY(&a, run_hooks_inside(&a, HOOK_START_CONTAINER, STATUS_CREATED));
-	TRY(&a, process_fds_prepare(a.preserve_fds));
-	if (a.listen_fds)
-		listen_fds_set_pid(envp ? envp : p->env);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	TRY(&a, seccomp_init_step(a.seccomp, SECCOMP_AT_EXEC, p->no_new_privileges, -1));
-	execve(path, p->args, envp ? envp : (char *[]){NULL});
-	err_set(errno, "exec %s", path);
+	struct process_finish f = {
+	    .p = p,
+	    .linux = &s->linux,
+	    .apparmor = p->apparmor_profile,
+	    .selinux = p->selinux_label,
+	    .seccomp = a.seccomp,
+	    .sync_fd = a.sync_fd,
+	    .preserve_fds = a.preserve_fds,
+	    .listen_fds = a.listen_fds,
+	    .keep = {a.sync_fd, a.statedir_fd, -1, -1},
+	    .last_steps = init_last_steps,
+	    .ud = &a,
+	};
+	process_finish(&f);
 	init_fail(&a);
 }

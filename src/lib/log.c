@@ -31,6 +31,14 @@ int log_fd(void)
 	return log_file;
 }
 
+static bool log_off;
+
+void log_silence(void)
+{
+	log_file = -1;
+	log_off = true;
+}
+
 static const char *level_name(enum log_level l)
 {
 	static const char *const names[] = {"error", "warning", "info", "debug"};
@@ -65,6 +73,8 @@ static void escape(char *out, size_t n, const char *s)
 static void log_write(enum log_level lvl, const char *msg)
 {
 	char when[64], esc[8192], line[8400];
+	if (log_off)
+		return;
 	format_time_rfc3339(when, sizeof(when), false);
 	escape(esc, sizeof(esc), msg);
 	int n;

@@ -23,5 +23,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...) PRINTF(2, 3);
 /* Reports a command's final error as runc does: to the log (formatted) and,
  * when a log file is set, also plainly to stderr. */
 void log_fatal(const char *msg);
-/* The fd of the log file, or -1; the container init closes it before exec. */
+/* The fd of the log file, or -1. */
 int log_fd(void);
+/* In a container process once the runtime's fds are closed: nothing more is
+ * logged (its stderr is the container's). */
+void log_silence(void);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "util.h"
 
 static bool apparmor_enabled(void)
@@ -24,19 +25,13 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-/* /proc/thread-self/attr/<file> of the mount namespace we are in: the
- * container's own /proc, which is where the caller stands by now. */
+/* /proc/thread-self/attr/<file> through the runtime's procfs handle: the
+ * container's /proc could send the label elsewhere (CVE-2025-52881). */
 static int write_attr(const char *file, const char *value)
 {
 	char path[128];
-	snprintf(path, sizeof(path), "/proc/thread-self/attr/%s", file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(errno, "open %s", path);
-	ssize_t n = write(fd, value, strlen(value));
-	int e = errno;
-	close(fd);
-	return n < 0 ? err_set(e, "write %s to %s", value, path) : 0;
+	snprintf(path, sizeof(path), "thread-self/attr/%s", file);
+	return procfs_write(path, value, strlen(value));
 }
 
 int lsm_apparmor_exec(const char *profile)

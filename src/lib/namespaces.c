@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 
+#include "procfs.h"
+
 int ns_new_flags(const struct spec *s)
 {
 	int flags = 0;
@@ -87,7 +89,7 @@ int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t
 		int w = snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n", m[i].container_id,
 				 m[i].host_id, m[i].size);
 		if (w < 0 || (size_t)w >= sizeof(buf) - off)
-			return err_set(0, "%s: too many mappings", file);
+			return err_set(0, "%s: %zu mappings do not fit in one page", file, n);
 		off += (size_t)w;
 	}
 	char path[64];
@@ -107,11 +109,12 @@ static bool own_id_only(const struct spec_idmap *m, size_t n, uint32_t own)
  * /etc/subuid and /etc/subgid grant us, which we may not write ourselves. */
 static int helper_map(pid_t pid, const char *tool, const struct spec_idmap *m, size_t n)
 {
-	char *argv[3 + 3 * 340 + 1];
-	char nums[3 * 340][12];
+	/* the tool, the pid, three numbers a line, NULL */
+	char *argv[2 + 3 * ID_MAP_MAX + 1];
+	char nums[1 + 3 * ID_MAP_MAX][12];
 	size_t a = 0;
-	if (n > 340)
-		return err_set(0, "%s: too many mappings", tool);
+	if (n > ID_MAP_MAX)
+		return err_set(0, "%s: %zu mappings, more than the kernel's %d", tool, n, ID_MAP_MAX);
 	argv[a++] = (char *)tool;
 	snprintf(nums[0], sizeof(nums[0]), "%d", (int)pid);
 	argv[a++] = nums[0];
@@ -210,13 +213,7 @@ int ns_time_create(const struct spec *s)
 	if (bt->present)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "boottime %lld %u\n",
 			      (long long)bt->secs, bt->nanosecs);
-	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(errno, "open /proc/self/timens_offsets");
-	ssize_t w = write(fd, buf, (size_t)n);
-	int e = errno;
-	close(fd);
-	if (w != n)
-		return err_set(w < 0 ? e : EIO, "linux.timeOffsets: write timens_offsets");
+	if (procfs_write("self/timens_offsets", buf, (size_t)n) < 0)
+		return err_prefix("linux.timeOffsets");
 	return 0;
 }

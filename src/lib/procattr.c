@@ -13,6 +13,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "procfs.h"
+
 static const struct {
 	const char *name;
 	int resource;
@@ -59,28 +61,31 @@ int oom_score_adj_apply(int adj)
 {
 	char buf[16];
 	int n = snprintf(buf, sizeof(buf), "%d", adj);
-	if (write_file("/proc/self/oom_score_adj", buf, (size_t)n) < 0)
+	if (procfs_write("self/oom_score_adj", buf, (size_t)n) < 0)
 		return err_prefix("set oomScoreAdj %d", adj);
 	return 0;
 }
 
 /* In a user namespace whose gid map was written without CAP_SETGID the
- * kernel refuses setgroups for good; /proc/self/setgroups says so. */
-static bool setgroups_denied(void)
+ * kernel refuses setgroups for good; /proc/self/setgroups says so (the
+ * real procfs: the image's /proc could say "deny" to keep our groups). */
+bool setgroups_allowed(void)
 {
-	_cleanup_free_ char *text = NULL;
-	if (read_file_at(AT_FDCWD, "/proc/self/setgroups", 64, &text, NULL) < 0)
-		return false;
-	return str_has_prefix(text, "deny");
+	char text[16];
+	if (procfs_read("self/setgroups", text, sizeof(text)) < 0) {
+		err_clear();
+		return true;
+	}
+	return !str_has_prefix(text, "deny");
 }
 
 _Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is not 32 bits");
 
-int user_apply(const struct spec_user *u)
+int user_apply(const struct spec_user *u, bool set_groups)
 {
 	/* Like runc, an empty additionalGids still clears the supplementary
 	 * groups inherited from whoever started the runtime. */
-	if (!setgroups_denied() &&
+	if (set_groups &&
 	    setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0)
 		return err_set(errno, "setgroups (%zu additionalGids)", u->n_additional_gids);
 	if (setresgid(u->gid, u->gid, u->gid) < 0)

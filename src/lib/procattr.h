@@ -9,9 +9,13 @@
 int rlimit_from_name(const char *name);
 int rlimits_apply(const struct spec_rlimit *r, size_t n);
 int oom_score_adj_apply(int adj);
-/* setgroups (skipped when setgroups is denied in a user namespace), setresgid,
- * setresuid with PR_SET_KEEPCAPS so caps_apply can still set the sets, umask. */
-int user_apply(const struct spec_user *u);
+/* In a user namespace whose gid map was written without CAP_SETGID the
+ * kernel refuses setgroups for good; the real procfs's /proc/self/setgroups
+ * says so (the image's /proc could say "deny" to keep the caller's groups). */
+bool setgroups_allowed(void);
+/* setgroups (when set_groups), setresgid, setresuid with PR_SET_KEEPCAPS so
+ * caps_apply can still set the sets, umask. */
+int user_apply(const struct spec_user *u, bool set_groups);
 int no_new_privs_apply(void);
 /* Resolves args[0] against PATH from env (inside the container's root) as
  * execvp would; returns a malloc'd path or -1 with

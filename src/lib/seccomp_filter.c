@@ -407,23 +407,9 @@ int seccomp_prog_load(const struct seccomp_prog *p, int *listener)
 	return 0;
 }
 
-int seccomp_load_for(const struct spec_seccomp *sc, int *listener)
-{
-	_cleanup_seccomp_prog_ struct seccomp_prog *p = NULL;
-	*listener = -1;
-	if (seccomp_compile(sc, &p) < 0)
-		return -1;
-	return seccomp_prog_load(p, listener);
-}
-
-int seccomp_init_step(const struct seccomp_prog *p, enum seccomp_point at, bool nnp, int sync_fd)
+int seccomp_install(const struct seccomp_prog *p, int sync_fd)
 {
 	if (!p)
-		return 0;
-	enum seccomp_point mine = !nnp ? SECCOMP_AT_PRIVILEGED
-				  : p->notify ? SECCOMP_AT_READY
-					      : SECCOMP_AT_EXEC;
-	if (at != mine)
 		return 0;
 	_cleanup_close_ int fd = -1;
 	if (seccomp_prog_load(p, &fd) < 0)

@@ -40,27 +40,12 @@ static inline void cleanup_seccomp_progp(struct seccomp_prog **p)
  * notify fd (close-on-exec) when p->notify, else -1. */
 int seccomp_prog_load(const struct seccomp_prog *p, int *listener);
 
-/* For a process other than the container init (`corun exec`): compiles
- * and loads in one go; the caller must still deliver *listener with
- * seccomp_listener_send from the runtime side. Same load-order rule as
- * the init: call it right before execve when no_new_privs is set, else
- * while CAP_SYS_ADMIN is still effective. */
-int seccomp_load_for(const struct spec_seccomp *sc, int *listener);
-
-/* Points in the container init where a filter may be loaded; the init
- * calls seccomp_init_step at each and the step that fits loads it:
- *  - SECCOMP_AT_PRIVILEGED: before the uid switch and capability drop;
- *    used when no_new_privs is off, since seccomp(2) then wants
- *    CAP_SYS_ADMIN (runc does the same);
- *  - SECCOMP_AT_READY: before the init reports ready, while the sync
- *    socket still reaches corun; used for a notify filter under
- *    no_new_privs, so its listener fd can be handed to corun;
- *  - SECCOMP_AT_EXEC: right before execve; the rest, so the filter sees
- *    as few of the runtime's own syscalls as possible.
- * With a listener, the fd goes to corun over sync_fd (SYNC_SECCOMP) and
- * the step waits until corun has passed it on to listenerPath. */
-enum seccomp_point { SECCOMP_AT_PRIVILEGED, SECCOMP_AT_READY, SECCOMP_AT_EXEC };
-int seccomp_init_step(const struct seccomp_prog *p, enum seccomp_point at, bool nnp, int sync_fd);
+/* Loads p (nothing when NULL) into the calling process. With a notify
+ * listener, the fd goes to corun over sync_fd (SYNC_SECCOMP) and this waits
+ * until corun has passed it on to listenerPath (SYNC_SECCOMP_DONE).
+ * process_finish decides when: as late as it can, so that the filter sees
+ * none of the runtime's own setup. */
+int seccomp_install(const struct seccomp_prog *p, int sync_fd);
 
 /* Runtime side: connects to sc->listener_path and sends the container
  * process state (runtime.md: ociVersion, fds ["seccompFd"], pid, metadata,

@@ -35,6 +35,8 @@ struct spec_namespace {
 struct spec_idmap {
 	uint32_t container_id, host_id, size;
 };
+/* lines a uid_map or gid_map takes (user_namespaces(7)) */
+#define ID_MAP_MAX 340
 
 struct spec_user {
 	uint32_t uid, gid;

@@ -106,3 +106,11 @@ int sync_expect(int fd, enum sync_type type, struct sync_msg *m)
 		return err_set(0, "sync: unexpected message %u (wanted %u)", m->type, (unsigned)type);
 	return 0;
 }
+
+int sync_send_plain(int fd, enum sync_type type)
+{
+	struct sync_msg m = {.type = type};
+	if (write_all(fd, &m, offsetof(struct sync_msg, text)) < 0)
+		return err_set(errno, "sync: write");
+	return 0;
+}

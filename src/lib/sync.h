@@ -31,6 +31,9 @@ struct sync_msg {
 };
 
 int sync_send(int fd, enum sync_type type, int32_t value, const char *text);
+/* A bare message with write(2): for a process under the user's seccomp
+ * filter, which may allow write but not send. */
+int sync_send_plain(int fd, enum sync_type type);
 /* A message without text carrying passfd as SCM_RIGHTS. */
 int sync_send_fd(int fd, enum sync_type type, int passfd);
 /* Receives one message; EOF is an error ("container init exited ..."). */

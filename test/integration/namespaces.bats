@@ -159,3 +159,21 @@ host_ns() { readlink "/proc/self/ns/$1"; }
 	assert_success
 	assert_output_contains "UP" "127.0.0.1"
 }
+
+@test "namespaces: 340 uid and gid mappings (the kernel's limit) work, 341 are refused clearly" {
+	local maps
+	maps=$(jq -nc '[range(340) | {"containerID": ., "hostID": (. + 1000), "size": 1}]')
+	update_config '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = $m |
+		.linux.gidMappings = $m | .mounts |= map(select(.destination != "/sys/fs/cgroup"))' \
+		--argjson m "$maps"
+	set_args sh -c 'wc -l < /proc/self/uid_map; wc -l < /proc/self/gid_map'
+	run run_ct
+	assert_success
+	assert_equal "$(echo "$output" | tr -d ' ' | tr '\n' ' ')" "340 340 "
+	update_config '.linux.uidMappings += [{"containerID": 5000, "hostID": 9000, "size": 1}]'
+	run run_ct
+	assert_failure
+	# runc 1.1.5 fails too, with the kernel's EINVAL for uid_map
+	is_runc || assert_output_contains "linux.uidMappings" "341 entries" "340"
+	assert_nothing_left
+}

@@ -251,3 +251,40 @@ custom_caps='{"bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_NET
 	assert_output_contains net.ipv4.ip_forward
 	assert_nothing_left
 }
+
+@test "cwd: a directory only root may enter works for a non-root user (as runc)" {
+	mkdir -p "$BUNDLE/rootfs/private"
+	chmod 700 "$BUNDLE/rootfs/private"
+	update_config '.process.cwd = "/private" | .process.user = {"uid": 42, "gid": 42}'
+	set_args sh -c 'pwd; id -u'
+	run run_ct
+	assert_success
+	assert_equal "${lines[0]}" /private
+	assert_equal "${lines[1]}" 42
+}
+
+@test "cwd: exec --user 0 without CAP_DAC_OVERRIDE into a 0700 cwd owned by another user" {
+	mkdir -p "$BUNDLE/rootfs/home42"
+	chown 42:42 "$BUNDLE/rootfs/home42"
+	chmod 700 "$BUNDLE/rootfs/home42"
+	update_config '.process.cwd = "/home42" | .process.user = {"uid": 42, "gid": 42} |
+		.process.capabilities = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
+			"permitted": ["CAP_KILL"]}'
+	set_args sleep 100
+	run_detached
+	run runtime exec --user 0 "$CID" sh -c 'pwd; id -u'
+	assert_success
+	assert_equal "${lines[0]}" /home42
+	assert_equal "${lines[1]}" 0
+}
+
+@test "cwd: a cwd through a runtime fd is refused (CVE-2024-21626)" {
+	set_args sleep 100
+	run_detached
+	for fd in 3 4 5 6 7 8 9 10; do
+		run runtime exec --cwd "/proc/self/fd/$fd" "$CID" pwd
+		assert_failure
+		run runtime exec "$CID" "/proc/self/fd/$fd/../../../../../bin/true"
+		assert_failure
+	done
+}

@@ -390,3 +390,45 @@ bad_seccomp() {
 	[ "$(jq -r .pid "$st")" != "$init_pid" ] || fail "the listener names the init, not the exec'd process"
 	grep -q '^nr=' "$TEST_DIR/agent2/notifs" || fail "no notification reached the second agent"
 }
+
+# A profile that refuses what a runtime likes to call late (close_range,
+# getcwd, openat2, clone3): only the user's process may meet the filter.
+deny_runtime_syscalls() {
+	set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["close_range", "getcwd", "openat2", "clone3"], "action": "SCMP_ACT_ERRNO",
+		 "errnoRet": 1}]}'
+}
+
+@test "seccomp: a profile denying close_range and getcwd still starts (run, create/start, exec; nnp on and off)" {
+	skip_if_runc "runc 1.1.5 (Debian) checks its cwd with getcwd under the filter when noNewPrivileges is false"
+	deny_runtime_syscalls
+	set_args sleep 100
+	for nnp in false true; do
+		update_config ".process.noNewPrivileges = $nnp"
+		run_detached "$CID-$nnp" || fail "run -d with noNewPrivileges=$nnp"
+		run runtime exec "$CID-$nnp" sh -c 'echo exec-ok; grep ^Seccomp: /proc/self/status'
+		assert_success
+		assert_output_contains "exec-ok"
+		[[ $output =~ Seccomp:[[:space:]]+2 ]] || fail "exec'd process not filtered: $output"
+		runtime delete -f "$CID-$nnp"
+	done
+	set_args sh -c 'echo started; grep ^Seccomp: /proc/self/status'
+	create_ct || fail "create"
+	run runtime start "$CID"
+	assert_success
+	wait_status "$CID" stopped
+	run cat "$(ct_log)"
+	assert_output_contains "started"
+	[[ $output =~ Seccomp:[[:space:]]+2 ]] || fail "not filtered: $output"
+}
+
+@test "seccomp: startContainer hooks run under the container's filter, as in runc" {
+	set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
+	update_config '.hooks.startContainer = [{"path": "/bin/mkdir", "args": ["mkdir", "/tmp/hook"]}]'
+	set_args true
+	run run_ct
+	assert_failure
+	assert_output_contains "hook" "signal"
+	[ ! -e "$BUNDLE/rootfs/tmp/hook" ] || fail "the hook ran outside the filter"
+}
