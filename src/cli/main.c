@@ -11,6 +11,7 @@
 #include "config.h"
 #include "exe_protect.h"
 #include "log.h"
+#include "namespaces.h"
 
 typedef int (*command_fn)(const struct global_opts *, int, char **);
 
@@ -26,19 +27,19 @@ static const struct {
     {"checkpoint", NULL, false, "checkpoint a running container"},
     {"create", cmd_create, true, "create a container"},
     {"delete", cmd_delete, false, "delete any resources held by the container"},
-    {"events", cmd_events, false, "display container events and statistics"},
+    {"events", cmd_events, false, "display container events such as OOM notifications, cpu, memory, and IO usage statistics"},
     {"exec", cmd_exec, true, "run a new process inside the container"},
     {"kill", cmd_kill, false, "send a signal (default: SIGTERM) to the container's init"},
     {"list", cmd_list, false, "list the containers under the given root"},
-    {"pause", cmd_pause, false, "suspend all processes of the container"},
+    {"pause", cmd_pause, false, "pause suspends all processes inside the container"},
     {"ps", cmd_ps, false, "show the processes running in the container"},
     {"restore", NULL, true, "restore a container from a checkpoint"},
-    {"resume", cmd_resume, false, "resume the processes of a paused container"},
+    {"resume", cmd_resume, false, "resumes all processes that have been previously paused"},
     {"run", cmd_run, true, "create and start a container"},
     {"spec", cmd_spec, false, "write a default configuration file"},
     {"start", cmd_start, false, "run the user process of a created container"},
     {"state", cmd_state, false, "print the state of a container"},
-    {"update", cmd_update, false, "change the resource limits of a container"},
+    {"update", cmd_update, false, "update container resource constraints"},
     {"features", cmd_features, false, "show the enabled features"},
 };
 
@@ -98,13 +99,8 @@ static bool use_xdg_root(void)
 		return false;
 	if (geteuid() != 0)
 		return true;
-	_cleanup_free_ char *map = NULL;
-	size_t len;
-	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", 4096, &map, &len) < 0)
+	if (ns_in_initial_userns())
 		return false;
-	unsigned long a, b, c;
-	if (sscanf(map, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL)
-		return false; /* the initial user namespace */
 	const char *user = getenv("USER");
 	return !user || strcmp(user, "root") != 0;
 }

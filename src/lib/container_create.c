@@ -389,6 +389,18 @@ static void creation_abort(const struct global_opts *g, struct creation *c)
 	c->init = c->child = 0;
 }
 
+/* --rootless, as runc's: whether a cgroup we cannot make may be done
+ * without; auto: when we are not the host's root (another euid, or root of
+ * a user namespace). */
+static bool rootless_cgroups(const struct global_opts *g)
+{
+	if (g->rootless && !strcmp(g->rootless, "true"))
+		return true;
+	if (g->rootless && !strcmp(g->rootless, "false"))
+		return false;
+	return geteuid() != 0 || !ns_in_initial_userns();
+}
+
 int creation_run(const struct global_opts *g, const struct create_opts *o, struct creation *c,
 		 bool keep_console)
 {
@@ -398,7 +410,7 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 		return -1;
 	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
 		return -1;
-	c->cg_optional = geteuid() != 0 && !c->spec->linux.cgroups_path &&
+	c->cg_optional = rootless_cgroups(g) && !c->spec->linux.cgroups_path &&
 			 no_resources(&c->spec->linux.resources);
 	if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0 &&
 	    cgroup_give_up(c) < 0)

@@ -81,6 +81,17 @@ int ns_join_all(const struct spec *s)
 	return rc;
 }
 
+bool ns_in_initial_userns(void)
+{
+	char map[256];
+	if (procfs_read("self/uid_map", map, sizeof(map)) < 0) {
+		err_clear();
+		return true;
+	}
+	unsigned long a, b, c;
+	return sscanf(map, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL;
+}
+
 int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n)
 {
 	char buf[4096];

@@ -20,6 +20,10 @@ int ns_validate_paths(const struct spec *s);
  * first so the others are entered with its privileges. */
 int ns_join_all(const struct spec *s);
 
+/* Whether we run in the initial user namespace (an identity uid_map of
+ * the whole range). */
+bool ns_in_initial_userns(void);
+
 /* Writes one map file ("uid_map", "gid_map") of /proc/PID. */
 int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n);
 /* Writes /proc/PID/uid_map and gid_map from the config. */

@@ -347,8 +347,8 @@ int spec_load(const char *bundle, struct spec **out, char **raw, size_t *raw_len
 void spec_free(struct spec *s);
 /* Parses a bare OCI process object (`exec -p process.json`) into s's arena,
  * with the same checks as config.json's process. Its apparmorProfile and
- * selinuxLabel, which config.json does not accept yet, go to *apparmor and
- * *selinux (NULL when absent). */
+ * selinuxLabel go to *apparmor and *selinux (NULL when absent): they label
+ * the exec'd process only. */
 int spec_parse_process(const char *json, size_t len, struct spec *s, struct spec_process **out,
 		       char **apparmor, char **selinux);
 static inline void cleanup_specp(struct spec **s)
@@ -377,7 +377,8 @@ const char *sc_flag_name(size_t i, uint32_t *bit); /* "SECCOMP_FILTER_FLAG_LOG",
 const char *mpol_mode_name(size_t i); /* "MPOL_BIND", ... */
 const char *mpol_flag_name(size_t i); /* "MPOL_F_STATIC_NODES", ... */
 
-/* False for a key the runtime spec defines but spec_parse refuses as "not
- * supported yet": "process.apparmorProfile", "linux.intelRdt",
- * "mounts[].uidMappings" (any mount). True for every other key. */
+/* False for a key the runtime spec defines but spec_parse refuses; every
+ * Linux key of runtime-spec 1.3 is implemented, so today it is true for all
+ * ("process.apparmorProfile", "mounts[].uidMappings", ...). `corun
+ * features` asks it, so a key that is ever refused again shows there. */
 bool spec_key_supported(const char *path);

@@ -120,3 +120,12 @@ SUBCOMMANDS=(create start run state list kill delete spec)
 	err=$(runtime state nosuch 2>&1 >/dev/null) && fail "state nosuch succeeded"
 	[ -n "$err" ]
 }
+
+@test "help: each command's summary is the same in --help and in COMMAND --help" {
+	local cmd summary own
+	while read -r cmd summary; do
+		[ "$cmd" = help, ] && continue
+		own=$("$RUNTIME" "$cmd" --help | sed -n 2p | sed "s/^ *[^ ]* $cmd - //")
+		assert_equal "$own" "$summary"
+	done < <("$RUNTIME" --help | sed -n '/^COMMANDS:/,/^$/p' | sed '1d;/^$/d')
+}

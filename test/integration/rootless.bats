@@ -108,6 +108,18 @@ rl_bundle() {
 	[ -z "$(ls -A "$RL_ROOT")" ]
 }
 
+@test "rootless: --rootless false makes a cgroup it cannot make an error, as runc" {
+	rl_bundle true
+	run as_user timeout -k 5 "$RUNTIME_TIMEOUT" "$RUNTIME" --root "$RL_ROOT" --rootless false \
+		run -b "$BUNDLE" "$CID"
+	assert_failure
+	assert_output_contains "$CID" "ermission denied"
+	[ -z "$(ls -A "$RL_ROOT")" ] || fail "state left: $(ls -A "$RL_ROOT")"
+	run as_user timeout -k 5 "$RUNTIME_TIMEOUT" "$RUNTIME" --root "$RL_ROOT" --rootless true \
+		run -b "$BUNDLE" "$CID"
+	assert_success
+}
+
 @test "rootless: more than one's own id is mapped with newuidmap and /etc/subuid" {
 	command -v newuidmap >/dev/null || skip "newuidmap is not installed (package uidmap)"
 	rl_bundle sh -c 'cat /proc/self/uid_map /proc/self/gid_map'
