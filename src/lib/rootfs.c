@@ -106,7 +106,7 @@ struct mountinfo_entry {
 /* Calls fn for each line of /proc/self/mountinfo until fn returns non-zero. */
 static int mountinfo_each(int (*fn)(const struct mountinfo_entry *e, void *ud), void *ud)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/mountinfo");
 	if (!f)
 		return err_set(errno, "open /proc/self/mountinfo");
 	_cleanup_free_ char *line = NULL;
