@@ -19,7 +19,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
 if [ ! -f "$build/build.ninja" ]; then
-	CC=clang meson setup "$build" "$here" -Dfuzz=true -Dbuildtype=debugoptimized \
+	CC=clang meson setup "$build" "$here" --werror -Dfuzz=true -Dbuildtype=debugoptimized \
 		>"$build.setup.log" 2>&1 || { cat "$build.setup.log"; echo "0 passed, 1 failed"; exit 1; }
 fi
 if ! ninja -C "$build" $(printf 'fuzz/fuzz_%s ' "${targets[@]}") >"$build/fuzz-build.log" 2>&1; then
