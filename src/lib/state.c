@@ -266,7 +266,7 @@ int state_read(int dirfd, struct cstate *st)
 int state_parse(const char *text, size_t len, struct cstate *st)
 {
 	memset(st, 0, sizeof(*st));
-	json_t *o = jparse(text, len, STATE_FILE);
+	json_t *o = jparse(text, len, "state"); /* state_read names the file */
 	if (!o)
 		return -1;
 	int rc = read_fields(o, st);
