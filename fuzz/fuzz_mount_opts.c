@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		n += *p == '\n';
 	_cleanup_free_ char **v = xcalloc(n + 1, sizeof(char *));
 	size_t i = 0;
-	for (char *save = NULL, *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+	for (char *save = NULL, *t = strtok_r(text, "\n", &save); t;
+	     t = strtok_r(NULL, "\n", &save))
 		v[i++] = t;
 	struct mount_opts o;
 	if (mount_opts_parse(v, i, &o) == 0)

@@ -17,12 +17,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	unsigned u = 0;
 	struct opt_list list = {0};
 	const struct opt opts[] = {
-	    {"detach", "d", OPT_BOOL, &b, "b"},
-	    {"tty", "t", OPT_TRIBOOL, &tri, "t"},
-	    {"cwd", NULL, OPT_STRING, &str, "s"},
-	    {"preserve-fds", NULL, OPT_UINT, &u, "u"},
-	    {"env", "e", OPT_LIST, &list, "l"},
-	    {0},
+	    {"detach", "d", OPT_BOOL, &b, "b"},	  {"tty", "t", OPT_TRIBOOL, &tri, "t"},
+	    {"cwd", NULL, OPT_STRING, &str, "s"}, {"preserve-fds", NULL, OPT_UINT, &u, "u"},
+	    {"env", "e", OPT_LIST, &list, "l"},	  {0},
 	};
 	char *text = malloc(size + 1);
 	memcpy(text, data, size);
