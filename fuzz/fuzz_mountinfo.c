@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The /proc/self/mountinfo readers, fed the input as that file (the
  * util.h seam): the cgroup v1 and v2 drivers' hierarchy lookup and the
- * cgroup mount lookup of `exec --cgroup`. Nothing is created: init only
- * computes paths. */
+ * cgroup mount lookup of `exec --cgroup` and the rootfs' propagation
+ * check. Nothing is created or changed: these only compute. */
 #include <stdlib.h>
 
 #include "cgroup.h"
+#include "rootfs.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
@@ -25,6 +26,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	free(cgroup_mount_dir("", "/a/b"));
 	free(cgroup_mount_dir("cpu,cpuacct", "/a"));
 	free(cgroup_mount_dir("memory", "/"));
+	bool shared;
+	for (unsigned long long id = 20; id < 30; id++)
+		(void)mountinfo_shared(id, &shared);
 	proc_text_set(NULL, NULL, 0);
 	err_clear();
 	return 0;

@@ -18,11 +18,12 @@
 #include <linux/magic.h>
 
 #include "cgroup.h"
+#include "rootfs.h"
 #include "util.h"
 
 #include "cgroup_util.h"
 
-#define N_UNIT 20
+#define N_UNIT 21
 #define N_HOST 12
 
 static int n_test, n_fail;
@@ -471,6 +472,9 @@ static void test_proc_texts(void)
 	ok(cpu && !strcmp(cpu, "/c/y"), "mountinfo: a bind of a sub-cgroup: %s", cpu);
 	ok(!other, "mountinfo: a path outside the bound part is not there");
 	ok(mem && !strcmp(mem, "/m\\y/z"), "mountinfo: escaped backslash: %s", mem);
+	bool sh25 = false, sh26 = true;
+	ok(mountinfo_shared(25, &sh25) == 0 && mountinfo_shared(26, &sh26) == 0 && sh25 && !sh26,
+	   "mountinfo: shared propagation of one mount");
 	char stat[128], path[64];
 	int n = snprintf(stat, sizeof(stat),
 			 "%d (a) b) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 777 0", (int)getpid());
