@@ -41,6 +41,7 @@ for t in "${targets[@]}"; do
 	log="$work/$t.log"
 	# -timeout: one input taking over 10 s is a hang; leaks are errors (ASan)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		LSAN_OPTIONS=suppressions="$here/fuzz/lsan.supp" \
 		"$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$work/crash-$t/" "$corpus" >"$log" 2>&1
 	rc=$?
