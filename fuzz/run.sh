@@ -40,16 +40,20 @@ for t in "${targets[@]}"; do
 	cp "$here/fuzz/corpus/$t/"* "$corpus/" 2>/dev/null
 	log="$work/$t.log"
 	# -timeout: one input taking over 10 s is a hang; leaks are errors (ASan)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		LSAN_OPTIONS=suppressions="$here/fuzz/lsan.supp" \
-		"$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$work/crash-$t/" "$corpus" >"$log" 2>&1
+	TIMEFORMAT='%U %S'
+	{
+		time ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+			LSAN_OPTIONS=suppressions="$here/fuzz/lsan.supp" \
+			"$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix="$work/crash-$t/" "$corpus" >"$log" 2>&1
+	} 2>"$work/$t.cpu"
 	rc=$?
 	runs=$(awk '/^stat::number_of_executed_units:/ { print $2 }' "$log")
 	size=$(ls "$corpus" | wc -l)
+	cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$work/$t.cpu")
 	if [ $rc -eq 0 ]; then
 		pass=$((pass + 1))
-		echo "ok $n - fuzz $t: ${runs:-?} runs, corpus $size"
+		echo "ok $n - fuzz $t: ${runs:-?} runs, corpus $size, ${cpu} s CPU"
 	else
 		fail=$((fail + 1))
 		echo "not ok $n - fuzz $t: exit $rc after ${runs:-?} runs; reproducer: $(ls "$work/crash-$t"/* 2>/dev/null | head -1)"
