@@ -62,7 +62,9 @@ for t in "${targets[@]}"; do
 	fi
 done
 # reproducers and logs stay for a failure; a clean run leaves nothing
-if [ $fail -eq 0 ] && [ -z "${FUZZ_WORK:-}" ]; then
+if [ -n "${FUZZ_WORK:-}" ]; then
+	echo "# corpora and logs: $work"
+elif [ $fail -eq 0 ]; then
 	rm -rf "$work"
 else
 	echo "# logs and reproducers: $work"
