@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs dependencies, builds corun twice (release
 # with -Werror, and ASan+UBSan), runs unit and integration tests on each,
-# then the cgroup v2 tests in a guest VM (test/guest/run.sh; skipped with
+# fuzzes the parsers for a while (fuzz/run.sh), then the cgroup v2 tests in a guest VM (test/guest/run.sh; skipped with
 # the reason when it cannot boot one, or with CORUN_SKIP_GUEST=1) and the
 # systemd cgroup driver's tests in one with systemd as PID 1 (run.sh -s,
 # on v2 and on the hybrid v1 layout with -l), and ends with one line "N passed, N failed, N skipped" over everything.
@@ -65,6 +65,18 @@ if [ "${CORUN_SKIP_ASAN:-}" != 1 ]; then
 		echo "sanitizer build failed" >&2
 		failed=$((failed + 1))
 	fi
+fi
+
+# The parsers under libFuzzer (fuzz/run.sh, clang, its own build-fuzz):
+# each target for CORUN_FUZZ_SECONDS (default 20) from the seeds in
+# fuzz/corpus; a crash, leak, UB or hang is a failure. About 3 minutes
+# with the build.
+if [ "${CORUN_SKIP_FUZZ:-}" = 1 ]; then
+	echo "=== fuzz"
+	echo "ok - fuzz # skip CORUN_SKIP_FUZZ=1"
+	skipped=$((skipped + 1))
+else
+	run_suite "fuzz (libFuzzer)" build-fuzz bash fuzz/run.sh "${CORUN_FUZZ_SECONDS:-20}"
 fi
 
 # The guests (this host is cgroup v1 without systemd): cgroup v2 alone,

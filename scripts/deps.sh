@@ -8,6 +8,9 @@ pkgs=(
 	libjansson-dev libseccomp-dev libsystemd-dev
 	busybox-static bats jq iproute2 util-linux man-db strace
 	runc crun hyperfine time bc uidmap
+	# the fuzz targets (fuzz/run.sh): clang and its libFuzzer runtime,
+	# which clang only recommends
+	clang libclang-rt-14-dev
 	# the cgroup v2 guest (test/guest/): qemu under TCG, and debootstrap
 	# for its image, which brings Debian's linux-image-amd64 into the
 	# image from the archive (never installed on this host)

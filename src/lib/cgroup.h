@@ -106,3 +106,7 @@ int cgroup_enter_like(pid_t like, pid_t pid, const char *const *subs, size_t n_s
 /* Checks --cgroup values as runc does (one bare path at most, no repeated
  * controller, no ".."). */
 int cgroup_subs_validate(const char *const *subs, size_t n);
+/* The directory of cgroup path in the hierarchy with these controllers
+ * ("" = cgroup2), from /proc/self/mountinfo; malloc'd, NULL when that
+ * hierarchy is not mounted here. */
+char *cgroup_mount_dir(const char *ctrls, const char *path);

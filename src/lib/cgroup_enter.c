@@ -47,12 +47,10 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
-/* The directory of cgroup path in the hierarchy with these controllers
- * ("" = cgroup2): its mount point plus path below the mount's root. NULL
- * when the hierarchy is not mounted where we can reach it. */
-static char *cgroup_dir(const char *ctrls, const char *path)
+/* Its mount point plus path below the mount's root. */
+char *cgroup_mount_dir(const char *ctrls, const char *path)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/mountinfo");
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	while (f && getline(&line, &cap, f) > 0) {
@@ -126,7 +124,7 @@ int cgroup_subs_validate(const char *const *subs, size_t n)
 
 static int join_one(const char *ctrls, const char *path, const char *sub, pid_t pid)
 {
-	_cleanup_free_ char *dir = cgroup_dir(ctrls, path);
+	_cleanup_free_ char *dir = cgroup_mount_dir(ctrls, path);
 	if (!dir)
 		return 0; /* not mounted here: nothing we could join */
 	_cleanup_free_ char *procs =
@@ -142,7 +140,7 @@ int cgroup_enter_like(pid_t like, pid_t pid, const char *const *subs, size_t n_s
 {
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)like);
-	_cleanup_fclose_ FILE *f = fopen(p, "re");
+	_cleanup_fclose_ FILE *f = proc_fopen(p);
 	if (!f)
 		return err_set(errno, "open %s", p);
 	_cleanup_free_ char *line = NULL;

@@ -78,7 +78,7 @@ static char *controllers(const char *opts)
 /* Our own cgroup in the hierarchy with these controllers ("" = cgroup2). */
 static char *own_cgroup(const char *ctrl)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/cgroup");
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	while (f && getline(&line, &cap, f) > 0) {
@@ -134,7 +134,7 @@ static int v1_init(struct cgroup *cg)
 {
 	struct v1 *v = xcalloc(1, sizeof(*v));
 	cg->priv = v;
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/mountinfo");
 	if (!f)
 		return err_set(errno, "open /proc/self/mountinfo");
 	_cleanup_free_ char *line = NULL;

@@ -36,7 +36,7 @@ int v2_read(const struct v2 *v, const char *file, char **out)
 /* Our own cgroup ("/a/b", "" for the root) from the "0::" line. */
 static char *own_cgroup(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/cgroup");
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	while (f && getline(&line, &cap, f) > 0) {

@@ -443,7 +443,7 @@ int spec_load(const char *bundle, struct spec **out, char **raw, size_t *raw_len
 		return err_set(errno, "chdir %s", bundle); /* runc's wording */
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (read_file_at(dfd, "config.json", CONFIG_MAX, &text, &len) < 0 ||
+	if (read_regular_file_at(dfd, "config.json", CONFIG_MAX, false, &text, &len) < 0 ||
 	    spec_parse(text, len, out) < 0)
 		return -1;
 	if (raw) {

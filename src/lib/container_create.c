@@ -401,13 +401,18 @@ static bool rootless_cgroups(const struct global_opts *g)
 	return geteuid() != 0 || !ns_in_initial_userns();
 }
 
-int creation_run(const struct global_opts *g, const struct create_opts *o, struct creation *c,
-		 bool keep_console)
+int creation_load(const struct create_opts *o, struct creation *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->dirfd = c->sync_fd = c->console_fd = -1;
 	if (state_validate_id(o->id) < 0 || resolve_paths(o, c) < 0 || validate(o, c) < 0)
 		return -1;
+	return 0;
+}
+
+int creation_build(const struct global_opts *g, const struct create_opts *o, struct creation *c,
+		   bool keep_console)
+{
 	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
 		return -1;
 	c->cg_optional = rootless_cgroups(g) && !c->spec->linux.cgroups_path &&
@@ -446,6 +451,14 @@ fail:
 	snprintf(saved_err, sizeof(saved_err), "%s", err_msg());
 	creation_abort(g, c);
 	return err_set(0, "%s", saved_err);
+}
+
+int creation_run(const struct global_opts *g, const struct create_opts *o, struct creation *c,
+		 bool keep_console)
+{
+	if (creation_load(o, c) < 0)
+		return -1;
+	return creation_build(g, o, c, keep_console);
 }
 
 void creation_free(struct creation *c)

@@ -167,7 +167,7 @@ static int process_from_file(struct exec_ctx *c)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (read_file_at(AT_FDCWD, c->o->process_file, 1 << 20, &text, &len) < 0)
+	if (read_regular_file_at(AT_FDCWD, c->o->process_file, 1 << 20, false, &text, &len) < 0)
 		return -1;
 	if (spec_parse_process(text, len, c->spec, &c->proc, &c->apparmor, &c->selinux) < 0)
 		return err_prefix("%s", c->o->process_file);

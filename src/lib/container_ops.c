@@ -63,7 +63,7 @@ int load_saved_spec(int dirfd, struct spec **out)
 {
 	_cleanup_free_ char *raw = NULL;
 	size_t len;
-	if (read_file_at(dirfd, STATE_CONFIG_FILE, 64 << 20, &raw, &len) < 0)
+	if (read_regular_file_at(dirfd, STATE_CONFIG_FILE, 64 << 20, true, &raw, &len) < 0)
 		return -1;
 	return spec_parse(raw, len, out);
 }
@@ -268,6 +268,10 @@ int container_delete(const struct global_opts *g, const char *id, bool force)
 		/* a create that died half-way leaves no state.json: let -f clean up */
 		if (!force)
 			return -1;
+		/* a state.json that is there but unreadable (tampered) is
+		 * said, not silently dropped with the directory */
+		if (faccessat(fd, STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			log_warn("delete %s: %s", id, err_msg());
 		return state_dir_remove(g->root, id);
 	}
 	int rc = 0;

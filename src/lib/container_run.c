@@ -165,18 +165,24 @@ int container_run(const struct global_opts *g, const struct create_opts *o, int 
 	*exit_code = 0;
 	/* a double-forked init (joined pid namespace) is reparented to us */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	sigset_t old;
-	_cleanup_close_ int sfd = o->detach ? -1 : signals_block(&old);
-	if (!o->detach && sfd < 0)
-		return -1;
 	struct creation c;
-	int rc = creation_run(g, o, &c, !o->detach);
+	sigset_t old;
+	_cleanup_close_ int sfd = -1;
+	/* SIGTERM and SIGINT still end us while the bundle is read: only
+	 * from the container's making on are they held for its init */
+	int rc = creation_load(o, &c);
+	if (rc == 0 && !o->detach && (sfd = signals_block(&old)) < 0) {
+		creation_free(&c);
+		return -1;
+	}
+	if (rc == 0)
+		rc = creation_build(g, o, &c, !o->detach);
 	if (rc == 0 && o->detach)
 		rc = start_notified(c.dirfd, &c.st, c.spec);
 	else if (rc == 0)
 		rc = run_foreground(g, o, &c, sfd, exit_code);
 	creation_free(&c);
-	if (!o->detach)
+	if (sfd >= 0)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

@@ -179,7 +179,7 @@ static char *merged_config(int dirfd, json_t *patch)
 {
 	_cleanup_free_ char *raw = NULL;
 	size_t len;
-	if (read_file_at(dirfd, STATE_CONFIG_FILE, 64 << 20, &raw, &len) < 0)
+	if (read_regular_file_at(dirfd, STATE_CONFIG_FILE, 64 << 20, true, &raw, &len) < 0)
 		return NULL;
 	json_t *root = jparse(raw, len, STATE_CONFIG_FILE);
 	if (!root)

@@ -38,6 +38,12 @@ struct creation {
  * relays the terminal itself. On failure everything made is undone. */
 int creation_run(const struct global_opts *g, const struct create_opts *o, struct creation *c,
 		 bool keep_console);
+/* creation_run in two steps: load reads and checks the bundle and makes
+ * nothing (a caller may still be killed meanwhile), build makes the
+ * container. After a failed load, creation_free is still due. */
+int creation_load(const struct create_opts *o, struct creation *c);
+int creation_build(const struct global_opts *g, const struct create_opts *o, struct creation *c,
+		   bool keep_console);
 void creation_free(struct creation *c);
 
 /* Releases a created container: opens exec.fifo, waits for the init to

@@ -106,7 +106,7 @@ struct mountinfo_entry {
 /* Calls fn for each line of /proc/self/mountinfo until fn returns non-zero. */
 static int mountinfo_each(int (*fn)(const struct mountinfo_entry *e, void *ud), void *ud)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/mountinfo");
 	if (!f)
 		return err_set(errno, "open /proc/self/mountinfo");
 	_cleanup_free_ char *line = NULL;
@@ -151,6 +151,15 @@ static int find_shared(const struct mountinfo_entry *e, void *ud)
 	return 1;
 }
 
+int mountinfo_shared(unsigned long long mnt_id, bool *shared)
+{
+	struct shared_q q = {.id = mnt_id};
+	if (mountinfo_each(find_shared, &q) < 0)
+		return -1;
+	*shared = q.shared;
+	return 0;
+}
+
 /* pivot_root refuses a new root whose parent mount is shared: make the mount
  * holding the rootfs private when (and only when) it is shared. */
 static int make_parent_private(const char *rootfs)
@@ -170,10 +179,10 @@ static int make_parent_private(const char *rootfs)
 		close(fd);
 		fd = up;
 	}
-	struct shared_q q = {.id = sx.stx_mnt_id};
-	if (mountinfo_each(find_shared, &q) < 0)
+	bool shared = false;
+	if (mountinfo_shared(sx.stx_mnt_id, &shared) < 0)
 		return -1;
-	if (!q.shared)
+	if (!shared)
 		return 0;
 	struct mount_attr a = {.propagation = MS_PRIVATE};
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)

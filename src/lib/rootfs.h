@@ -40,6 +40,9 @@ int fs_tree_open(const struct spec_mount *m, const struct mount_opts *o);
  * rootfs onto itself, performs spec mounts in order, creates default devices,
  * linux.devices and the /dev symlinks. */
 int rootfs_prepare(const struct rootfs_ctx *c);
+/* Whether mount mnt_id has shared propagation, from /proc/self/mountinfo
+ * (false when it is not listed). */
+int mountinfo_shared(unsigned long long mnt_id, bool *shared);
 /* pivot_root into the rootfs and detach the old root (or MS_MOVE+chroot). */
 int rootfs_pivot(const struct rootfs_ctx *c);
 /* After pivot: maskedPaths, readonlyPaths, read-only root. */

@@ -235,6 +235,19 @@ static int read_fields(json_t *o, struct cstate *st)
 	return 0;
 }
 
+/* Prefixes the error with the state file's full path: a tampered file is
+ * found by its name, --root and id are not known here. */
+static int state_file_error(int dirfd)
+{
+	char link[64], dir[4096];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	ssize_t n = readlink(link, dir, sizeof(dir) - 1);
+	if (n <= 0)
+		return -1;
+	dir[n] = '\0';
+	return err_prefix("%s/%s", dir, STATE_FILE);
+}
+
 int state_read(int dirfd, struct cstate *st)
 {
 	_cleanup_free_ char *text = NULL;
@@ -244,9 +257,16 @@ int state_read(int dirfd, struct cstate *st)
 	/* a directory without state.json is a create that has not got far */
 	if (fstatat(dirfd, STATE_FILE, &sb, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
 		return err_set(0, "container does not exist");
-	if (read_file_at(dirfd, STATE_FILE, STATE_MAX, &text, &len) < 0)
-		return -1;
-	json_t *o = jparse(text, len, STATE_FILE);
+	if (read_regular_file_at(dirfd, STATE_FILE, STATE_MAX, true, &text, &len) < 0)
+		return state_file_error(dirfd);
+	int rc = state_parse(text, len, st);
+	return rc < 0 ? state_file_error(dirfd) : rc;
+}
+
+int state_parse(const char *text, size_t len, struct cstate *st)
+{
+	memset(st, 0, sizeof(*st));
+	json_t *o = jparse(text, len, "state"); /* state_read names the file */
 	if (!o)
 		return -1;
 	int rc = read_fields(o, st);

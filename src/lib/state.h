@@ -51,6 +51,8 @@ int state_lock(int dirfd, bool exclusive);
 
 int state_write(int dirfd, const struct cstate *st);
 int state_read(int dirfd, struct cstate *st); /* fills st; free with state_free */
+/* The parsing half of state_read, on text (unit tests and the fuzz target). */
+int state_parse(const char *text, size_t len, struct cstate *st);
 void state_free(struct cstate *st);
 
 /* The live status, from the saved pid and start time, the freeze file

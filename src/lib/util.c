@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -202,11 +203,9 @@ ssize_t read_all(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len)
+/* Reads fd to its end, at most max bytes (path names it in errors). */
+static int read_fd_all(int fd, const char *path, size_t max, char **out, size_t *len)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(errno, "open %s", path);
 	size_t cap = 4096, n = 0;
 	_cleanup_free_ char *buf = xmalloc(cap + 1);
 	for (;;) {
@@ -233,6 +232,47 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 		*len = n;
 	*out = take_ptr(&buf);
 	return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(errno, "open %s", path);
+	return read_fd_all(fd, path, max, out, len);
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m)   ? "a FIFO"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISSOCK(m) ? "a socket"
+	       : S_ISLNK(m)  ? "a symbolic link"
+			     : "an unknown type";
+}
+
+int read_regular_file_at(int dirfd, const char *path, size_t max, bool nofollow, char **out,
+			 size_t *len)
+{
+	/* O_NONBLOCK: opening a FIFO without a writer returns at once
+	 * instead of waiting for one; fstat then refuses it */
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0);
+	_cleanup_close_ int fd = openat(dirfd, path, flags);
+	if (fd < 0 && errno == ELOOP && nofollow)
+		return err_set(0, "open %s: is a symbolic link", path);
+	if (fd < 0)
+		return err_set(errno, "open %s", path);
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return err_set(errno, "stat %s", path);
+	if (S_ISDIR(sb.st_mode))
+		return err_set(EISDIR, "read %s", path); /* runc's words */
+	if (!S_ISREG(sb.st_mode))
+		return err_set(0, "read %s: not a regular file (%s)", path, file_kind(sb.st_mode));
+	if ((uint64_t)sb.st_size > max)
+		return err_set(0, "read %s: larger than %zu bytes", path, max);
+	return read_fd_all(fd, path, max, out, len);
 }
 
 int write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode)
@@ -331,7 +371,7 @@ static int read_stat_tail(pid_t pid, char *buf, size_t n, char **tail)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = proc_open(path);
 	if (fd < 0)
 		return -1;
 	ssize_t r = read(fd, buf, n - 1);
@@ -366,4 +406,45 @@ char proc_state(pid_t pid)
 	if (pid <= 0 || read_stat_tail(pid, buf, sizeof(buf), &t) < 0)
 		return 0;
 	return t[0];
+}
+
+/* ---- /proc files ---- */
+
+static struct {
+	char *path, *text;
+	size_t len;
+} proc_fake;
+
+void proc_text_set(const char *path, const char *text, size_t len)
+{
+	free(proc_fake.path);
+	free(proc_fake.text);
+	proc_fake.path = path ? xstrdup(path) : NULL;
+	proc_fake.text = path ? xmalloc(len + 1) : NULL;
+	if (path)
+		memcpy(proc_fake.text, text, len);
+	proc_fake.len = len;
+}
+
+int proc_open(const char *path)
+{
+	if (!proc_fake.path || strcmp(path, proc_fake.path))
+		return open(path, O_RDONLY | O_CLOEXEC);
+	int fd = memfd_create("proc_fake", MFD_CLOEXEC);
+	if (fd < 0 || write_all(fd, proc_fake.text, proc_fake.len) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+FILE *proc_fopen(const char *path)
+{
+	int fd = proc_open(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
+	if (!f && fd >= 0)
+		close(fd);
+	return f;
 }

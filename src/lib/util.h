@@ -81,6 +81,12 @@ void arena_free(struct arena *a);
 /* ---- files ---- */
 /* Reads a whole file (at most max bytes); NUL-terminates. -1 + err on failure. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
+/* read_file_at for files a user or another process could have replaced
+ * (config.json, state.json, exec -p): only a regular file of at most max
+ * bytes, checked before reading, so a FIFO, a device or a huge file is an
+ * error rather than a hang. nofollow: a symbolic link is refused too. */
+int read_regular_file_at(int dirfd, const char *path, size_t max, bool nofollow, char **out,
+			 size_t *len);
 /* Writes data to dirfd/path atomically (temp file + fsync-free rename). */
 int write_file_atomic(int dirfd, const char *path, const void *data, size_t len, mode_t mode);
 /* Opens, writes and closes; for /proc and /sys knobs. */
@@ -103,3 +109,12 @@ void format_time_rfc3339(char *buf, size_t n, bool with_nanos);
 unsigned long long proc_start_time(pid_t pid);
 /* Process state letter from /proc/PID/stat ('Z' zombie...), 0 when gone. */
 char proc_state(pid_t pid);
+
+/* ---- /proc files ----
+ * The parsers of /proc/self/mountinfo, /proc/PID/cgroup and /proc/PID/stat
+ * open them through these, so that the fuzz targets and unit tests can
+ * feed them text: proc_text_set makes the next opens of exactly that path
+ * read the given text (path NULL: no more). Never set in corun itself. */
+int proc_open(const char *path);    /* open(path, O_RDONLY | O_CLOEXEC) */
+FILE *proc_fopen(const char *path); /* fopen(path, "re") */
+void proc_text_set(const char *path, const char *text, size_t len);

@@ -18,11 +18,12 @@
 #include <linux/magic.h>
 
 #include "cgroup.h"
+#include "rootfs.h"
 #include "util.h"
 
 #include "cgroup_util.h"
 
-#define N_UNIT 15
+#define N_UNIT 21
 #define N_HOST 12
 
 static int n_test, n_fail;
@@ -452,6 +453,38 @@ static const char *host_skip_reason(void)
 	return NULL;
 }
 
+/* The /proc parsers on given text (util.h's proc_text_set), as the fuzz
+ * targets drive them: escapes in mount points, bind mounts of a part of
+ * the hierarchy, lines cut short, a process name with ") " in it. */
+static void test_proc_texts(void)
+{
+	const char *mi = "25 30 0:22 / /sys/fs/cgroup/a\\040b rw shared:9 - cgroup2 cgroup2 rw\n"
+			 "26 25 0:23 /sub /c rw - cgroup cgroup rw,cpu,cpuacct\n"
+			 "27 25 0:24 / /m\\134y rw - cgroup cgroup rw,memory\n"
+			 "28 25 0:25 / /short\n"
+			 "29 25 0:26 / - cgroup\n";
+	proc_text_set("/proc/self/mountinfo", mi, strlen(mi));
+	_cleanup_free_ char *v2 = cgroup_mount_dir("", "/x");
+	_cleanup_free_ char *cpu = cgroup_mount_dir("cpu,cpuacct", "/sub/y");
+	_cleanup_free_ char *other = cgroup_mount_dir("cpu,cpuacct", "/elsewhere");
+	_cleanup_free_ char *mem = cgroup_mount_dir("memory", "/z");
+	ok(v2 && !strcmp(v2, "/sys/fs/cgroup/a b/x"), "mountinfo: escaped blank: %s", v2);
+	ok(cpu && !strcmp(cpu, "/c/y"), "mountinfo: a bind of a sub-cgroup: %s", cpu);
+	ok(!other, "mountinfo: a path outside the bound part is not there");
+	ok(mem && !strcmp(mem, "/m\\y/z"), "mountinfo: escaped backslash: %s", mem);
+	bool sh25 = false, sh26 = true;
+	ok(mountinfo_shared(25, &sh25) == 0 && mountinfo_shared(26, &sh26) == 0 && sh25 && !sh26,
+	   "mountinfo: shared propagation of one mount");
+	char stat[128], path[64];
+	int n = snprintf(stat, sizeof(stat),
+			 "%d (a) b) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 777 0", (int)getpid());
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)getpid());
+	proc_text_set(path, stat, (size_t)n);
+	ok(proc_state(getpid()) == 'S' && proc_start_time(getpid()) == 777,
+	   "stat: the name ends at the last \") \"");
+	proc_text_set(NULL, NULL, 0);
+}
+
 int main(void)
 {
 	printf("1..%d\n", N_UNIT + N_HOST);
@@ -459,6 +492,7 @@ int main(void)
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	test_paths();
 	test_devices();
+	test_proc_texts();
 	const char *skip = host_skip_reason();
 	if (skip)
 		for (int i = 0; i < N_HOST; i++)

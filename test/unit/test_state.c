@@ -243,6 +243,35 @@ static void test_list(void)
 	rmdir(lroot);
 }
 
+/* A state.json someone tampered with: an error naming the file and the
+ * field, never a crash; a symlink or FIFO is refused before reading. */
+static void test_tampered(void)
+{
+	struct cstate st;
+	static const char *const bad[][2] = {
+	    {"{\"ociVersion\":\"1\",\"id\":\"a\",\"pid\":\"12\"}", "state.pid: must be an integer"},
+	    {"[1,2]", "state: must be an object"},
+	    {"{\"ociVersion\":\"1\",\"id\":\"a\\u0000b\"}", "state.id: contains a NUL byte"},
+	    {"{\"a\":1,\"a\":2}", "duplicate object key"},
+	    {"\"x", "state: invalid JSON"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		ok(state_parse(bad[i][0], strlen(bad[i][0]), &st) < 0 &&
+		       strstr(err_msg(), bad[i][1]),
+		   "tampered state %zu: %s", i, err_msg());
+	int fd = state_dir_create(root, "tamper");
+	ok(fd >= 0 && symlinkat("/etc/passwd", fd, STATE_FILE) == 0, "a symlinked state.json");
+	_cleanup_free_ char *want =
+	    xasprintf("%s/tamper/state.json: open state.json: is a symbolic link", root);
+	ok(state_read(fd, &st) < 0 && !strcmp(err_msg(), want), "refused: %s", err_msg());
+	unlinkat(fd, STATE_FILE, 0);
+	ok(mkfifoat(fd, STATE_FILE, 0600) == 0, "a FIFO state.json");
+	ok(state_read(fd, &st) < 0 && strstr(err_msg(), "not a regular file (a FIFO)"),
+	   "refused without blocking: %s", err_msg());
+	close(fd);
+	ok(state_dir_remove(root, "tamper") == 0, "removed");
+}
+
 int main(void)
 {
 	snprintf(root, sizeof(root), "/tmp/corun-test-state.XXXXXX");
@@ -255,6 +284,7 @@ int main(void)
 	test_status();
 	test_output();
 	test_list();
+	test_tampered();
 	_cleanup_free_ char *b = xasprintf("%s/a/b", root), *a = xasprintf("%s/a", root);
 	ok(rmdir(b) == 0 && rmdir(a) == 0 && rmdir(root) == 0, "nothing left behind");
 	return done_testing();
