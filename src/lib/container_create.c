@@ -431,6 +431,10 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 	}
 	return 0;
 fail:
+	/* an init that died makes our next step fail (a write to its cgroup
+	 * or id maps, a send); the reason it sent before that is the news */
+	if (c->sync_fd >= 0)
+		(void)sync_peer_error(c->sync_fd);
 	snprintf(saved_err, sizeof(saved_err), "%s", err_msg());
 	creation_abort(g, c);
 	return err_set(0, "%s", saved_err);

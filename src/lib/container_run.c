@@ -72,8 +72,7 @@ int relay_wait(pid_t init, int sfd, struct relay *r, int *code)
 		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
 			copy_once(STDIN_FILENO, r->master, &r->in_open);
 		/* we are the main process systemd watches: MAINPID is ours */
-		if ((p[3].revents & POLLIN) &&
-		    notify_socket_relay(r->notify, r->notify_host, getpid()) < 0)
+		if ((p[3].revents & POLLIN) && notify_socket_relay(r->notify, r->notify_host, getpid()) < 0)
 			log_warn("notify socket: %s", err_msg());
 		if (!(p[0].revents & POLLIN))
 			continue;

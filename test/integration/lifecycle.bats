@@ -390,3 +390,19 @@ fg_run() {
 	assert_equal "$(wc -l <"$TEST_DIR/poststop")" 1
 	assert_nothing_left
 }
+
+@test "create: 200 creates failing early in the init all report its reason" {
+	# fails in the init's first mount, while corun still talks to it
+	update_config '.mounts = [{"destination": "/x", "type": "nosuchfs", "source": "none"}] + .mounts'
+	bad=0
+	for i in $(seq 200); do
+		out=$(RUNTIME_TIMEOUT=20 runtime create -b "$BUNDLE" "$CID-$i" 2>&1 </dev/null 3>&-) &&
+			fail "create $i succeeded"
+		if [[ $out != *'/x'* || ${out,,} != *'no such device'* ]]; then
+			bad=$((bad + 1))
+			echo "create $i: $out" >&2
+		fi
+	done
+	[ "$bad" -eq 0 ] || fail "$bad of 200 creates hid the init's error"
+	assert_nothing_left
+}
