@@ -185,6 +185,24 @@ static int cgroup_give_up(struct creation *c)
 	return 0;
 }
 
+/* A cgroupsPath that exists already, as runc 1.1 takes it: processes in
+ * it are worth a warning; frozen, it would freeze the init half-made. */
+static int cgroup_precheck(struct creation *c)
+{
+	if (!c->cg.drv || cgroup_is_systemd(&c->cg))
+		return 0;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	if (c->cg.drv->pids && c->cg.drv->pids(&c->cg, &pids, &n) == 0 && n)
+		log_warn("container's cgroup is not empty: %zu process(es) found", n);
+	_cleanup_free_ char *text = NULL;
+	bool frozen = c->st.freeze_file &&
+		      read_file_at(AT_FDCWD, c->st.freeze_file, 64, &text, NULL) == 0 &&
+		      cgroup_frozen_text(text);
+	err_clear(); /* no such cgroup yet: nothing to say */
+	return frozen ? err_set(0, "container's cgroup unexpectedly frozen") : 0;
+}
+
 /* The cgroup made (limits and device filter in place) before the init
  * exists, where the driver can; -1 when it cannot, or on an error (then
  * with cg_applied still set, unless we go on without a cgroup). */
@@ -406,6 +424,8 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 	if (idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
 		return -1;
 	fill_state(g, o, c);
+	if (cgroup_precheck(c) < 0)
+		return -1;
 	char saved_err[1024];
 	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || handshake(c) < 0)
 		goto fail;
