@@ -542,3 +542,27 @@ own_cgroup() {
 	# the cgroup was there before: left alone, still frozen
 	assert_equal "$(cat "/sys/fs/cgroup/freezer/ct$TAG-frozen/freezer.state")" FROZEN
 }
+
+@test "cgroup devices: access strings as runc takes them (order, repeats, other letters; empty refused)" {
+	[ -e /sys/fs/cgroup/devices/devices.list ] || skip "needs the cgroup v1 devices controller"
+	set_args sleep 100
+	local acc want
+	for acc in wr:rw rwa:rw rrw:rw "r w:rw" rx:r mm:m mwr:rwm rwmrwm:rwm; do
+		want=${acc##*:}
+		acc=${acc%:*}
+		update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"},
+			{"allow": true, "type": "c", "major": 1, "minor": 1, "access": $a}]' --arg a "$acc"
+		run_detached || fail "access \"$acc\" refused"
+		assert_equal "$(grep '^c 1:1 ' "$(cg_dir devices)/devices.list")" "c 1:1 $want"
+		runtime delete -f "$CID"
+	done
+	update_config '.linux.resources.devices[1].access = ""'
+	run runtime run -d -b "$BUNDLE" "$CID" </dev/null
+	assert_failure
+	assert_output_contains "device access at 1 field cannot be empty"
+	update_config 'del(.linux.resources.devices[1].access)'
+	run runtime run -d -b "$BUNDLE" "$CID" </dev/null
+	assert_failure
+	assert_output_contains "device access at 1 field cannot be empty"
+	assert_nothing_left
+}
