@@ -218,6 +218,19 @@ static int cgroup_prepare(struct creation *c)
 	return fd;
 }
 
+/* "pid net mnt", for the debug trace. */
+static const char *ns_names(int flags)
+{
+	static char buf[64];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int t = 0; t < NS__COUNT; t++)
+		if (flags & ns_clone_flag((enum ns_type)t))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? " " : "",
+					      ns_proc_name((enum ns_type)t));
+	return n ? buf : "none";
+}
+
 static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		      struct creation *c)
 {
@@ -256,6 +269,9 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.unshare_flags = joins ? newns : newns & late,
 		.mount_trees = c->mount_trees,
 	};
+	/* the init's debug lines go where ours do, whatever its stderr becomes */
+	if (log_debug_enabled())
+		log_pin_stderr();
 	int cg_fd = cgroup_prepare(c);
 	if (cg_fd < 0 && c->cg_applied) {
 		close(sv[0]);
@@ -264,8 +280,11 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 			close(init_console);
 		return -1;
 	}
+	log_debug("cloning the init: new namespaces: %s%s", ns_names(clone_flags),
+		  joins ? "; it joins the ones given by path itself" : "");
 	pid_t pid = clone_init(clone_flags, &c->cg, cg_fd);
 	if (pid == 0) {
+		log_set_prefix("init: ");
 		close(sv[0]);
 		if (c->console_fd >= 0)
 			close(c->console_fd);
@@ -285,6 +304,7 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	if (pid < 0)
 		return err_set(e, "clone the container init");
 	c->child = c->init = pid;
+	log_debug("init %d cloned%s", (int)pid, c->cg.placed ? " into its cgroup" : "");
 	return 0;
 }
 
@@ -332,13 +352,16 @@ static int rdt_setup(struct creation *c)
 /* Answers the init until it reports ready (or fails). */
 static int handshake(struct creation *c)
 {
-	if (!ns_any_joined(c->spec) && c->spec->linux.ns[NS_USER].present &&
-	    ns_write_id_maps(c->child, c->spec) < 0)
+	bool maps = !ns_any_joined(c->spec) && c->spec->linux.ns[NS_USER].present;
+	if (maps)
+		log_debug("writing the uid/gid maps of init %d", (int)c->child);
+	if (maps && ns_write_id_maps(c->child, c->spec) < 0)
 		return -1;
 	/* the init builds its rootfs while we place it in its cgroup */
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return -1;
 	if (c->cg.drv && !c->cg.placed) {
+		log_debug("cgroup: %s, moving init %d into it", c->cg.path, (int)c->child);
 		/* set first: a half-applied cgroup is cleaned up too */
 		c->cg_applied = true;
 		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0 && cgroup_give_up(c) < 0)
@@ -358,6 +381,7 @@ static int handshake(struct creation *c)
 				return -1;
 			break;
 		case SYNC_PID:
+			log_debug("init forked into its pid namespace: %d", (int)m.value);
 			c->init = m.value;
 			waitpid(c->child, NULL, 0);
 			c->child = 0;
@@ -367,14 +391,17 @@ static int handshake(struct creation *c)
 				return -1;
 			break;
 		case SYNC_SECCOMP:
+			log_debug("seccomp: passing the listener on");
 			if (pass_seccomp_listener(c, &m) < 0)
 				return -1;
 			break;
 		case SYNC_NETDEV:
+			log_debug("moving linux.netDevices into the container");
 			if (netdev_serve(c->spec, c->sync_fd, m.fd) < 0)
 				return -1;
 			break;
 		case SYNC_READY:
+			log_debug("init %d is ready: created", (int)c->init);
 			return rdt_setup(c);
 		case SYNC_ERROR:
 			return err_set(0, "%s", m.text);
@@ -414,6 +441,7 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 	c->dirfd = c->sync_fd = c->console_fd = -1;
 	if (state_validate_id(o->id) < 0 || resolve_paths(o, c) < 0 || validate(o, c) < 0)
 		return -1;
+	log_debug("create %s: bundle %s, rootfs %s", o->id, c->bundle, c->rootfs);
 	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
 		return -1;
 	c->cg_optional = geteuid() != 0 && !c->spec->linux.cgroups_path &&
@@ -421,6 +449,8 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 	if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0 &&
 	    cgroup_give_up(c) < 0)
 		return -1;
+	if (c->cg.drv)
+		log_debug("cgroup: %s driver, path %s", c->cg.drv->name, c->cg.path);
 	if (idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
 		return -1;
 	fill_state(g, o, c);

@@ -161,7 +161,9 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 	if (rc == 0) {
 		/* kill, exec, pause, delete -f... must work while we wait */
 		flock(c->dirfd, LOCK_UN);
+		log_debug("run: waiting for init %d", (int)c->init);
 		rc = relay_wait(c->init, sfd, &r, code);
+		log_debug("run: init %d exited, exit code %d", (int)c->init, *code);
 		if (state_lock(c->dirfd, true) < 0)
 			log_warn("%s", err_msg());
 	}

@@ -14,6 +14,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "log.h"
 #include "sync.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -423,6 +424,13 @@ int seccomp_init_step(const struct seccomp_prog *p, enum seccomp_point at, bool 
 	enum seccomp_point mine = !nnp ? SECCOMP_AT_PRIVILEGED
 				  : p->notify ? SECCOMP_AT_READY
 					      : SECCOMP_AT_EXEC;
+	static const char *const when[] = {
+	    [SECCOMP_AT_PRIVILEGED] = "now, before the capabilities are dropped",
+	    [SECCOMP_AT_READY] = "last, to hand its notify listener over",
+	    [SECCOMP_AT_EXEC] = "right before exec",
+	};
+	if (at == SECCOMP_AT_PRIVILEGED)
+		log_debug("seccomp: the filter is loaded %s", when[mine]);
 	if (at != mine)
 		return 0;
 	_cleanup_close_ int fd = -1;
