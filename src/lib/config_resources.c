@@ -45,7 +45,8 @@ static int opt_bool(json_t *o, const char *key, const char *path, bool *has, boo
 	return jget_bool(o, key, path, out);
 }
 
-static int parse_devrule(json_t *e, const char *p, struct spec *s, struct spec_devrule *r)
+static int parse_devrule(json_t *e, const char *p, size_t idx, struct spec *s,
+			 struct spec_devrule *r)
 {
 	char *type = NULL, *access = NULL;
 	char q[JPATH_MAX];
@@ -66,14 +67,18 @@ static int parse_devrule(json_t *e, const char *p, struct spec *s, struct spec_d
 			return err_set(0, "%s.type: must be one of a, c, b (got \"%s\")", p, type);
 		r->type = type[0];
 	}
-	/* absent or empty access means all of them, as in runc */
-	const char *acc = access && *access ? access : "rwm";
-	size_t n = strlen(acc);
-	if (n > 3 || strspn(acc, "rwm") != n || (n > 1 && acc[0] == acc[1]) ||
-	    (n > 2 && (acc[0] == acc[2] || acc[1] == acc[2])))
+	/* as runc 1.1: access is required; in any order, repeated or mixed
+	 * with other letters, what counts is which of r, w, m it holds */
+	if (!access || !*access)
+		return err_set(0, "device access at %zu field cannot be empty (%s.access)", idx, p);
+	size_t n = 0;
+	for (const char *c = "rwm"; *c; c++)
+		if (strchr(access, *c))
+			r->access[n++] = *c;
+	r->access[n] = '\0';
+	if (!n)
 		return err_set(0, "%s.access: must be a combination of r, w, m (got \"%s\")", p,
-			       acc);
-	memcpy(r->access, acc, n + 1);
+			       access);
 	return 0;
 }
 
@@ -87,7 +92,7 @@ static int parse_devrules(json_t *res, struct spec *s)
 	    arena_alloc(&s->arena, json_array_size(arr) * sizeof(struct spec_devrule));
 	JARR_EACH(arr, "linux.resources.devices", p, i, e)
 	{
-		if (parse_devrule(e, p, s, &s->linux.dev_rules[i]) < 0)
+		if (parse_devrule(e, p, i, s, &s->linux.dev_rules[i]) < 0)
 			return -1;
 	}
 	s->linux.n_dev_rules = json_array_size(arr);

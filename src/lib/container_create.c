@@ -185,6 +185,24 @@ static int cgroup_give_up(struct creation *c)
 	return 0;
 }
 
+/* A cgroupsPath that exists already, as runc 1.1 takes it: processes in
+ * it are worth a warning; frozen, it would freeze the init half-made. */
+static int cgroup_precheck(struct creation *c)
+{
+	if (!c->cg.drv || cgroup_is_systemd(&c->cg))
+		return 0;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	if (c->cg.drv->pids && c->cg.drv->pids(&c->cg, &pids, &n) == 0 && n)
+		log_warn("container's cgroup is not empty: %zu process(es) found", n);
+	_cleanup_free_ char *text = NULL;
+	bool frozen = c->st.freeze_file &&
+		      read_file_at(AT_FDCWD, c->st.freeze_file, 64, &text, NULL) == 0 &&
+		      cgroup_frozen_text(text);
+	err_clear(); /* no such cgroup yet: nothing to say */
+	return frozen ? err_set(0, "container's cgroup unexpectedly frozen") : 0;
+}
+
 /* The cgroup made (limits and device filter in place) before the init
  * exists, where the driver can; -1 when it cannot, or on an error (then
  * with cg_applied still set, unless we go on without a cgroup). */
@@ -198,6 +216,19 @@ static int cgroup_prepare(struct creation *c)
 	if (fd < 0)
 		(void)cgroup_give_up(c);
 	return fd;
+}
+
+/* "pid net mnt", for the debug trace. */
+static const char *ns_names(int flags)
+{
+	static char buf[64];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int t = 0; t < NS__COUNT; t++)
+		if (flags & ns_clone_flag((enum ns_type)t))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? " " : "",
+					      ns_proc_name((enum ns_type)t));
+	return n ? buf : "none";
 }
 
 static int spawn_init(const struct global_opts *g, const struct create_opts *o,
@@ -238,6 +269,9 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		.unshare_flags = joins ? newns : newns & late,
 		.mount_trees = c->mount_trees,
 	};
+	/* the init's debug lines go where ours do, whatever its stderr becomes */
+	if (log_debug_enabled())
+		log_pin_stderr();
 	int cg_fd = cgroup_prepare(c);
 	if (cg_fd < 0 && c->cg_applied) {
 		close(sv[0]);
@@ -246,8 +280,11 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 			close(init_console);
 		return -1;
 	}
+	log_debug("cloning the init: new namespaces: %s%s", ns_names(clone_flags),
+		  joins ? "; it joins the ones given by path itself" : "");
 	pid_t pid = clone_init(clone_flags, &c->cg, cg_fd);
 	if (pid == 0) {
+		log_set_prefix("init: ");
 		close(sv[0]);
 		if (c->console_fd >= 0)
 			close(c->console_fd);
@@ -267,6 +304,7 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	if (pid < 0)
 		return err_set(e, "clone the container init");
 	c->child = c->init = pid;
+	log_debug("init %d cloned%s", (int)pid, c->cg.placed ? " into its cgroup" : "");
 	return 0;
 }
 
@@ -314,13 +352,16 @@ static int rdt_setup(struct creation *c)
 /* Answers the init until it reports ready (or fails). */
 static int handshake(struct creation *c)
 {
-	if (!ns_any_joined(c->spec) && c->spec->linux.ns[NS_USER].present &&
-	    ns_write_id_maps(c->child, c->spec) < 0)
+	bool maps = !ns_any_joined(c->spec) && c->spec->linux.ns[NS_USER].present;
+	if (maps)
+		log_debug("writing the uid/gid maps of init %d", (int)c->child);
+	if (maps && ns_write_id_maps(c->child, c->spec) < 0)
 		return -1;
 	/* the init builds its rootfs while we place it in its cgroup */
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return -1;
 	if (c->cg.drv && !c->cg.placed) {
+		log_debug("cgroup: %s, moving init %d into it", c->cg.path, (int)c->child);
 		/* set first: a half-applied cgroup is cleaned up too */
 		c->cg_applied = true;
 		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0 && cgroup_give_up(c) < 0)
@@ -340,6 +381,7 @@ static int handshake(struct creation *c)
 				return -1;
 			break;
 		case SYNC_PID:
+			log_debug("init forked into its pid namespace: %d", (int)m.value);
 			c->init = m.value;
 			waitpid(c->child, NULL, 0);
 			c->child = 0;
@@ -349,14 +391,17 @@ static int handshake(struct creation *c)
 				return -1;
 			break;
 		case SYNC_SECCOMP:
+			log_debug("seccomp: passing the listener on");
 			if (pass_seccomp_listener(c, &m) < 0)
 				return -1;
 			break;
 		case SYNC_NETDEV:
+			log_debug("moving linux.netDevices into the container");
 			if (netdev_serve(c->spec, c->sync_fd, m.fd) < 0)
 				return -1;
 			break;
 		case SYNC_READY:
+			log_debug("init %d is ready: created", (int)c->init);
 			return rdt_setup(c);
 		case SYNC_ERROR:
 			return err_set(0, "%s", m.text);
@@ -407,6 +452,7 @@ int creation_load(const struct create_opts *o, struct creation *c)
 	c->dirfd = c->sync_fd = c->console_fd = -1;
 	if (state_validate_id(o->id) < 0 || resolve_paths(o, c) < 0 || validate(o, c) < 0)
 		return -1;
+	log_debug("create %s: bundle %s, rootfs %s", o->id, c->bundle, c->rootfs);
 	return 0;
 }
 
@@ -420,9 +466,13 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 	if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0 &&
 	    cgroup_give_up(c) < 0)
 		return -1;
+	if (c->cg.drv)
+		log_debug("cgroup: %s driver, path %s", c->cg.drv->name, c->cg.path);
 	if (idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
 		return -1;
 	fill_state(g, o, c);
+	if (cgroup_precheck(c) < 0)
+		return -1;
 	char saved_err[1024];
 	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || handshake(c) < 0)
 		goto fail;
@@ -448,6 +498,10 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 	}
 	return 0;
 fail:
+	/* an init that died makes our next step fail (a write to its cgroup
+	 * or id maps, a send); the reason it sent before that is the news */
+	if (c->sync_fd >= 0)
+		(void)sync_peer_error(c->sync_fd);
 	snprintf(saved_err, sizeof(saved_err), "%s", err_msg());
 	creation_abort(g, c);
 	return err_set(0, "%s", saved_err);

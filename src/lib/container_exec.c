@@ -44,7 +44,7 @@ struct exec_ctx {
 	struct spec_process *proc; /* what to run */
 	char *apparmor, *selinux;  /* labels for the process, NULL = none */
 	struct seccomp_prog *seccomp; /* linux.seccomp compiled, or NULL */
-	int dirfd;		  /* state dir, shared-locked until the process runs */
+	int dirfd;		  /* state dir, shared-locked while the state is read */
 	int pidfd;		  /* the container init */
 	int sync_fd;		  /* our end */
 	int child_sync;		  /* the child's end */
@@ -435,7 +435,12 @@ static int write_pid_file(const char *path, pid_t pid)
 static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, int *code)
 {
 	const struct exec_opts *o = c->o;
-	if (open_container(g, c) < 0)
+	int rc = open_container(g, c);
+	/* the lock only guards reading the state: a process waiting to enter a
+	 * paused container must not hold up resume, kill or delete */
+	if (c->dirfd >= 0)
+		close(take_fd(&c->dirfd));
+	if (rc < 0)
 		return -1;
 	if ((o->process_file ? process_from_file(c) : process_from_flags(c)) < 0 ||
 	    check_tty(c) < 0 || cgroup_subs_validate(o->cgroups, o->n_cgroups) < 0)
@@ -444,8 +449,6 @@ static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, in
 		return -1;
 	if (spawn(c) < 0)
 		return err_prefix("unable to start container process");
-	/* delete may go on from here; the process is the container's now */
-	close(take_fd(&c->dirfd));
 	if ((o->pidfd_socket && pidfd_socket_send(o->pidfd_socket, c->pid) < 0) ||
 	    (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0)) {
 		kill(c->pid, SIGKILL);
@@ -454,7 +457,7 @@ static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, in
 	if (o->detach)
 		return 0;
 	struct relay r;
-	int rc = relay_open(c->console_ours, &r);
+	rc = relay_open(c->console_ours, &r);
 	if (rc == 0)
 		rc = relay_wait(c->pid, sfd, &r, code);
 	relay_close(&r);

@@ -119,6 +119,7 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 	_cleanup_close_ int fifo = openat(dirfd, STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0)
 		return err_set(errno, "open exec fifo");
+	log_debug("start: releasing init %d (exec.fifo)", (int)st->pid);
 	if (wait_fifo_or_exit(fifo, st) < 0)
 		return -1;
 	unlinkat(dirfd, STATE_FIFO, 0);
@@ -126,6 +127,7 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 		err_prefix("start");
 		return -1;
 	}
+	log_debug("start: init %d has exec'd the container process", (int)st->pid);
 
 	_cleanup_spec_ struct spec *saved = NULL;
 	if (!spec) {
@@ -222,6 +224,7 @@ int container_kill(const struct global_opts *g, const char *id, int sig, bool al
 int destroy_container(const struct global_opts *g, const struct cstate *st,
 		      const struct spec *spec)
 {
+	log_debug("removing container %s: cgroup, poststop hooks, state", st->id);
 	if (st->cgroup_path) {
 		struct cgroup cg = {0};
 		if (cgroup_init(&cg, st->cgroup_path, st->id, st->cgroup_systemd) < 0 ||
@@ -239,10 +242,16 @@ int destroy_container(const struct global_opts *g, const struct cstate *st,
 	return state_dir_remove(g->root, st->id);
 }
 
-/* Kills whatever still runs and waits for the init to be gone. */
-static int kill_container(const struct cstate *st)
+/* Kills whatever still runs and waits for the init to be gone. The init
+ * of its own pid namespace takes every process of the container with it;
+ * only without one is the whole cgroup killed, as runc does: a cgroup
+ * that held processes before the container (a warning at create) may be
+ * shared, and its other processes are not ours to kill. */
+static int kill_container(const struct cstate *st, const struct spec *spec)
 {
-	if (st->cgroup_path) {
+	log_debug("delete: killing the container (init %d)", (int)st->pid);
+	bool own_pidns = spec && spec->linux.ns[NS_PID].present && !spec->linux.ns[NS_PID].path;
+	if (st->cgroup_path && !own_pidns) {
 		struct cgroup cg = {0};
 		if (cgroup_init(&cg, st->cgroup_path, st->id, st->cgroup_systemd) == 0)
 			(void)cg.drv->kill_all(&cg, SIGKILL);
@@ -281,14 +290,13 @@ int container_delete(const struct global_opts *g, const char *id, bool force)
 			rc = err_set(0, "cannot delete container %s that is not stopped: %s", id,
 				     status_name(s));
 	}
+	_cleanup_spec_ struct spec *spec = NULL;
+	if (rc == 0 && load_saved_spec(fd, &spec) < 0)
+		log_warn("delete %s: %s", id, err_msg());
 	if (rc == 0 && s != STATUS_STOPPED)
-		rc = kill_container(&st);
-	if (rc == 0) {
-		_cleanup_spec_ struct spec *spec = NULL;
-		if (load_saved_spec(fd, &spec) < 0)
-			log_warn("delete %s: %s", id, err_msg());
+		rc = kill_container(&st, spec);
+	if (rc == 0)
 		rc = destroy_container(g, &st, spec);
-	}
 	state_free(&st);
 	return rc;
 }

@@ -3,10 +3,13 @@
  * the init, forwards signals to it, relays the terminal when it owns one,
  * and exits with the init's status. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -134,6 +137,14 @@ void relay_close(struct relay *r)
 	r->master = -1;
 }
 
+/* A `delete` while we waited has removed the container (and run its
+ * poststop hooks): our state dir is gone, whatever now has its name. */
+static bool still_ours(int dirfd)
+{
+	struct stat sb;
+	return fstatat(dirfd, STATE_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 static int run_foreground(const struct global_opts *g, const struct create_opts *o,
 			  struct creation *c, int sfd, int *code)
 {
@@ -147,15 +158,24 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 	}
 	if (rc == 0)
 		rc = start_created(c->dirfd, &c->st, c->spec);
-	if (rc == 0)
+	if (rc == 0) {
+		/* kill, exec, pause, delete -f... must work while we wait */
+		flock(c->dirfd, LOCK_UN);
+		log_debug("run: waiting for init %d", (int)c->init);
 		rc = relay_wait(c->init, sfd, &r, code);
+		log_debug("run: init %d exited, exit code %d", (int)c->init, *code);
+		if (state_lock(c->dirfd, true) < 0)
+			log_warn("%s", err_msg());
+	}
 	relay_close(&r);
 	if (rc < 0) {
 		/* never leave a half-started container behind a failed run */
 		kill(c->init, SIGKILL);
 		waitpid(c->init, NULL, 0);
 	}
-	if (!o->keep && destroy_container(g, &c->st, c->spec) < 0 && rc == 0)
+	if (o->keep || !still_ours(c->dirfd))
+		return rc;
+	if (destroy_container(g, &c->st, c->spec) < 0 && rc == 0)
 		rc = -1;
 	return rc;
 }

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
+
 struct hook_run {
 	const struct spec_hook *h;
 	const char *kind; /* "prestart", ... */
@@ -160,6 +162,7 @@ static int check_status(int status)
 
 static int run_one(struct hook_run *r, const char *state)
 {
+	log_debug("%s hook #%zu: %s", r->kind, r->idx, r->h->path);
 	int status = 0, rc = spawn(r);
 	if (rc == 0) {
 		struct sigaction ign = {.sa_handler = SIG_IGN}, old;

@@ -53,6 +53,7 @@ __attribute__((noreturn)) static void init_fail(const struct init_args *a)
 static void enter_namespaces(struct init_args *a)
 {
 	const struct spec *s = a->spec;
+	log_debug("joining the namespaces given by path, then unsharing 0x%x", a->unshare_flags);
 	TRY(a, ns_join_all(s));
 	int flags = a->unshare_flags;
 	if (flags & CLONE_NEWUSER) {
@@ -145,6 +146,7 @@ static void cgroup_wait(struct init_args *a)
 	if (!a->cg_pending)
 		return;
 	TRY(a, sync_expect(a->sync_fd, SYNC_CGROUP_DONE, &m));
+	log_debug("in the container's cgroup");
 	a->cg_pending = false;
 	if (m.value == 1) /* rootless without a cgroup */
 		a->cg = NULL;
@@ -177,6 +179,7 @@ static void build_rootfs(struct init_args *a)
 	};
 	if (chdir(a->bundle) < 0)
 		TRY(a, err_set(errno, "chdir %s", a->bundle));
+	log_debug("building the rootfs at %s", a->rootfs);
 	if (s->linux.ns[NS_MNT].present)
 		TRY(a, rootfs_prepare(&rc));
 	cgroup_wait(a);
@@ -187,6 +190,8 @@ static void build_rootfs(struct init_args *a)
 		TRY(a, sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m));
 	}
 	TRY(a, run_hooks_inside(a, HOOK_CREATE_CONTAINER, STATUS_CREATING));
+	log_debug("entering the rootfs (%s)",
+		  s->linux.ns[NS_MNT].present && !a->no_pivot ? "pivot_root" : "no pivot_root");
 	if (s->linux.ns[NS_MNT].present) {
 		TRY(a, rootfs_pivot(&rc));
 		TRY(a, rootfs_finalize(&rc));
@@ -274,6 +279,7 @@ void init_main(const struct init_args *args)
 	if (a.console_fd >= 0)
 		close(take_fd(&a.console_fd));
 
+	log_debug("process attributes: scheduling, LSM labels, user, capabilities");
 	struct process_finish f = {
 	    .p = p,
 	    .linux = &s->linux,

@@ -8,6 +8,9 @@
 static int log_file = -1; /* -1: stderr */
 static bool log_json;
 static bool log_debug_on;
+static bool log_file_stderr; /* log_file is our own copy of stderr */
+static bool log_closed;	     /* the init let go of the log: say nothing more */
+static char log_prefix[32];  /* "init: " in the container init */
 
 int log_init(const char *path, bool json, bool debug)
 {
@@ -31,12 +34,28 @@ int log_fd(void)
 	return log_file;
 }
 
-static bool log_off;
-
-void log_silence(void)
+void log_pin_stderr(void)
 {
+	if (log_file >= 0 || log_closed)
+		return;
+	int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return;
+	log_file = fd;
+	log_file_stderr = true;
+}
+
+void log_close(void)
+{
+	if (log_file >= 0)
+		close(log_file);
 	log_file = -1;
-	log_off = true;
+	log_closed = true;
+}
+
+void log_set_prefix(const char *prefix)
+{
+	snprintf(log_prefix, sizeof(log_prefix), "%s", prefix);
 }
 
 static const char *level_name(enum log_level l)
@@ -73,7 +92,7 @@ static void escape(char *out, size_t n, const char *s)
 static void log_write(enum log_level lvl, const char *msg)
 {
 	char when[64], esc[8192], line[8400];
-	if (log_off)
+	if (log_closed)
 		return;
 	format_time_rfc3339(when, sizeof(when), false);
 	escape(esc, sizeof(esc), msg);
@@ -97,8 +116,10 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	char msg[4096];
 	va_list ap;
+	size_t n = strlen(log_prefix);
+	memcpy(msg, log_prefix, n + 1);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
 	log_write(lvl, msg);
 }
@@ -106,7 +127,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 void log_fatal(const char *msg)
 {
 	log_write(LOG_ERROR, msg);
-	if (log_file >= 0) {
+	if (log_file >= 0 && !log_file_stderr) {
 		/* engines read the reason from stderr too */
 		dprintf(STDERR_FILENO, "%s\n", msg);
 	}

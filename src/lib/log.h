@@ -25,6 +25,12 @@ void log_msg(enum log_level lvl, const char *fmt, ...) PRINTF(2, 3);
 void log_fatal(const char *msg);
 /* The fd of the log file, or -1. */
 int log_fd(void);
-/* In a container process once the runtime's fds are closed: nothing more is
- * logged (its stderr is the container's). */
-void log_silence(void);
+/* With --debug and no --log: log to a private copy of stderr, so that the
+ * container init's lines still reach it once its stderr is the container's
+ * (a pty). */
+void log_pin_stderr(void);
+/* The init lets go of the log (before it waits for start): nothing more is
+ * written, by it or anything it execs. */
+void log_close(void);
+/* Put before every message from now on ("init: "). */
+void log_set_prefix(const char *prefix);

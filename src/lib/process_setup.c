@@ -138,9 +138,13 @@ int close_fds_except(unsigned from, const int *keep, size_t n_keep)
  * the kept ones stay until execve closes them, nothing else survives. */
 static int close_runtime_fds(const struct process_finish *f)
 {
+	if (f->seccomp)
+		log_debug("seccomp: the filter is loaded right before exec%s",
+			  f->seccomp->notify ? ", its listener handed over first" : "");
+	log_debug("%s %s", f->exec ? "exec" : "ready; waiting for start to exec", f->p->args[0]);
+	log_close(); /* the log file is the host's: it goes with the rest */
 	if (close_fds_except(3 + f->preserve_fds, f->keep, ARRAY_SIZE(f->keep)) < 0)
 		return -1;
-	log_silence();
 	for (unsigned fd = 3; fd < 3 + f->preserve_fds; fd++) {
 		int fl = fcntl((int)fd, F_GETFD);
 		if (fl >= 0 && fcntl((int)fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)

@@ -500,6 +500,8 @@ static int do_mount(const struct rootfs_ctx *c, int rootfd, size_t i)
 		return err_prefix("mounts[%zu].options", i);
 	struct mount_job j = {.c = c, .rootfd = rootfd, .m = m, .o = &o, .dest_fd = -1,
 			      .tree_fd = c->mount_trees ? c->mount_trees[i] : -1};
+	log_debug("mounts[%zu]: %s on %s (%s)", i, m->source ? m->source : "none", m->destination,
+		  m->type ? m->type : "bind");
 	int rc = do_mount_job(&j);
 	if (j.dest_fd >= 0)
 		close(j.dest_fd);

@@ -2,11 +2,110 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "util.h"
+
+/* Keeps the first fd of an SCM_RIGHTS message in *passfd, closes others. */
+static void take_fds(struct msghdr *mh, int *passfd)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int f;
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*passfd < 0)
+				*passfd = f;
+			else
+				close(f);
+		}
+	}
+}
+
+/* One message; flags are recvmsg's. 1: got one, 0: EOF, -1: error (errno). */
+static int recv_one(int fd, struct sync_msg *m, int flags)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = m, .iov_len = offsetof(struct sync_msg, fd)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	bool reset = false;
+	ssize_t r;
+	m->fd = -1;
+	for (;;) {
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | flags);
+		if (r >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		/* the peer went away with our last message unread: the kernel
+		 * says so once, then hands out what it had sent before, its
+		 * SYNC_ERROR among them */
+		if (errno == ECONNRESET && !reset) {
+			reset = true;
+			continue;
+		}
+		return -1;
+	}
+	take_fds(&mh, &m->fd);
+	if (r == 0)
+		return 0;
+	if ((size_t)r < offsetof(struct sync_msg, text)) {
+		if (m->fd >= 0)
+			close(m->fd);
+		m->fd = -1;
+		errno = EBADMSG;
+		return -1;
+	}
+	size_t tlen = (size_t)r - offsetof(struct sync_msg, text);
+	m->text[tlen < sizeof(m->text) ? tlen : sizeof(m->text) - 1] = '\0';
+	return 1;
+}
+
+int sync_recv(int fd, struct sync_msg *m)
+{
+	int r = recv_one(fd, m, 0);
+	if (r < 0)
+		return errno == EBADMSG ? err_set(0, "sync: short message")
+					: err_set(errno, "sync: receive");
+	if (r == 0)
+		return err_set(0, "container init exited without reporting why");
+	return 0;
+}
+
+bool sync_peer_error(int fd)
+{
+	struct sync_msg m;
+	/* bounded: only what is queued already, never a wait */
+	for (int i = 0; i < 64 && recv_one(fd, &m, MSG_DONTWAIT) > 0; i++) {
+		if (m.fd >= 0)
+			close(m.fd);
+		if (m.type == SYNC_ERROR) {
+			err_set(0, "%s", m.text);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A send that failed because the peer is gone: it may have told us why
+ * before it went, and that is the error worth reporting. */
+static int send_failed(int fd)
+{
+	int e = errno;
+	if ((e == EPIPE || e == ECONNRESET) && sync_peer_error(fd))
+		return -1;
+	return err_set(e, "sync: send");
+}
 
 int sync_send(int fd, enum sync_type type, int32_t value, const char *text)
 {
@@ -23,7 +122,7 @@ int sync_send(int fd, enum sync_type type, int32_t value, const char *text)
 		if (w >= 0)
 			return 0;
 		if (errno != EINTR)
-			return err_set(errno, "sync: send");
+			return send_failed(fd);
 	}
 }
 
@@ -47,53 +146,8 @@ int sync_send_fd(int fd, enum sync_type type, int passfd)
 		if (sendmsg(fd, &mh, MSG_NOSIGNAL) >= 0)
 			return 0;
 		if (errno != EINTR)
-			return err_set(errno, "sync: send");
+			return send_failed(fd);
 	}
-}
-
-/* Keeps the first fd of an SCM_RIGHTS message in *passfd, closes others. */
-static void take_fds(struct msghdr *mh, int *passfd)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < n; i++) {
-			int f;
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*passfd < 0)
-				*passfd = f;
-			else
-				close(f);
-		}
-	}
-}
-
-int sync_recv(int fd, struct sync_msg *m)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = {.iov_base = m, .iov_len = offsetof(struct sync_msg, fd)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	ssize_t r;
-	m->fd = -1;
-	do {
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return err_set(errno, "sync: receive");
-	take_fds(&mh, &m->fd);
-	if (r == 0)
-		return err_set(0, "container init exited without reporting why");
-	if ((size_t)r < offsetof(struct sync_msg, text))
-		return err_set(0, "sync: short message");
-	size_t tlen = (size_t)r - offsetof(struct sync_msg, text);
-	m->text[tlen < sizeof(m->text) ? tlen : sizeof(m->text) - 1] = '\0';
-	return 0;
 }
 
 int sync_expect(int fd, enum sync_type type, struct sync_msg *m)

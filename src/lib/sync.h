@@ -4,6 +4,7 @@
  * the init travels verbatim to corun, which prints it as its own. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum sync_type {
@@ -38,5 +39,9 @@ int sync_send_plain(int fd, enum sync_type type);
 int sync_send_fd(int fd, enum sync_type type, int passfd);
 /* Receives one message; EOF is an error ("container init exited ..."). */
 int sync_recv(int fd, struct sync_msg *m);
+/* After a failed step: whether the peer left a SYNC_ERROR in the queue
+ * before it went away (only what is queued, never a wait); if so, err is
+ * its text. A failed send to a peer that is gone looks there itself. */
+bool sync_peer_error(int fd);
 /* Receives and checks the type; a SYNC_ERROR becomes the error message. */
 int sync_expect(int fd, enum sync_type type, struct sync_msg *m);

@@ -265,6 +265,27 @@ saved_resources() { jq -c "${1:-.}" <<<"$(jq '.linux.resources' "$ROOT/$CID/conf
 	assert_equal "$(cg_read memory memory.memsw.limit_in_bytes)" 67108864
 }
 
+@test "update: --memory -1 on a memory+swap limit makes both unlimited, as runc" {
+	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] || skip "no swap accounting (memory.memsw.limit_in_bytes)"
+	set_resources '{"memory":{"limit":67108864,"swap":134217728}}'
+	set_args sleep 100
+	run_detached
+	runtime update --memory -1 "$CID"
+	max=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)
+	assert_equal "$(cg_read memory memory.limit_in_bytes)" "$max"
+	assert_equal "$(cg_read memory memory.memsw.limit_in_bytes)" "$max"
+	# limits again, then the same from a resources file
+	runtime update --memory 64m --memory-swap 128m "$CID"
+	assert_equal "$(cg_read memory memory.memsw.limit_in_bytes)" 134217728
+	echo '{"memory":{"limit":-1}}' | runtime update -r - "$CID"
+	assert_equal "$(cg_read memory memory.limit_in_bytes)" "$max"
+	assert_equal "$(cg_read memory memory.memsw.limit_in_bytes)" "$max"
+	# an explicit swap stays what it says
+	runtime update --memory 64m --memory-swap 128m "$CID"
+	runtime update --memory -1 --memory-swap -1 "$CID"
+	assert_equal "$(cg_read memory memory.memsw.limit_in_bytes)" "$max"
+}
+
 @test "update: -r resources.json and -r - (stdin); other flags are then ignored" {
 	set_args sleep 100
 	run_detached
@@ -470,4 +491,78 @@ saved_resources() { jq -c "${1:-.}" <<<"$(jq '.linux.resources' "$ROOT/$CID/conf
 	assert_equal "$(ct_status)" stopped
 	runtime delete "$CID"
 	no_cgroup_left
+}
+
+# own_cgroup NAME: NAME made by the test in every v1 hierarchy (and the
+# hybrid cgroup2 mount), removed at teardown; its path for cgroupsPath.
+own_cgroup() {
+	local d
+	for d in /sys/fs/cgroup/*/; do
+		[ -e "$d/cgroup.procs" ] || continue
+		mkdir -p "$d$1"
+		if [ -e "$d$1/cpuset.cpus" ]; then
+			cat "$d/cpuset.cpus" >"$d$1/cpuset.cpus"
+			cat "$d/cpuset.mems" >"$d$1/cpuset.mems"
+		fi
+	done
+	TEARDOWN_EXTRA='for d in /sys/fs/cgroup/*/'"$1"'; do [ ! -e "$d/freezer.state" ] || echo THAWED >"$d/freezer.state"; for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p"; done; done; sleep 0.2; rmdir /sys/fs/cgroup/*/'"$1"' 2>/dev/null || true'
+}
+
+@test "cgroups: a cgroupsPath that holds processes: runc's warning, the container runs, others live on" {
+	[ -d /sys/fs/cgroup/freezer ] || skip "needs cgroup v1"
+	own_cgroup "ct$TAG-busy"
+	# a process of someone else's in that cgroup
+	sleep 100 </dev/null >/dev/null 2>&1 3>&- &
+	other=$!
+	for d in /sys/fs/cgroup/*/"ct$TAG-busy"; do echo "$other" >"$d/cgroup.procs"; done
+	update_config '.linux.cgroupsPath = $p' --arg p "/ct$TAG-busy"
+	set_args sleep 100
+	runtime --log "$TEST_DIR/log" --log-format json run -d -b "$BUNDLE" "$CID" \
+		</dev/null >"$(ct_log)" 2>&1 3>&- || fail "run -d: $(cat "$(ct_log)")"
+	jq -se 'any(.[]; .level == "warning" and .msg == "container'"'"'s cgroup is not empty: 1 process(es) found")' \
+		"$TEST_DIR/log" >/dev/null || fail "no warning: $(cat "$TEST_DIR/log")"
+	assert_equal "$(ct_status)" running
+	# delete -f ends the container's processes, not the cgroup's others
+	runtime delete -f "$CID"
+	alive "$other" || fail "delete -f killed a process that was not the container's"
+	kill "$other"
+}
+
+@test "cgroups: a frozen cgroupsPath is refused at once, as runc" {
+	[ -d /sys/fs/cgroup/freezer ] || skip "needs cgroup v1"
+	own_cgroup "ct$TAG-frozen"
+	echo FROZEN >"/sys/fs/cgroup/freezer/ct$TAG-frozen/freezer.state"
+	update_config '.linux.cgroupsPath = $p' --arg p "/ct$TAG-frozen"
+	# a file, not bats' pipe: an init frozen there would hold it open
+	RUNTIME_TIMEOUT=10
+	runtime create -b "$BUNDLE" "$CID" </dev/null >"$(ct_log)" 2>&1 3>&- && fail "create succeeded"
+	output=$(cat "$(ct_log)")
+	assert_output_contains "container's cgroup unexpectedly frozen"
+	assert_nothing_left
+	# the cgroup was there before: left alone, still frozen
+	assert_equal "$(cat "/sys/fs/cgroup/freezer/ct$TAG-frozen/freezer.state")" FROZEN
+}
+
+@test "cgroup devices: access strings as runc takes them (order, repeats, other letters; empty refused)" {
+	[ -e /sys/fs/cgroup/devices/devices.list ] || skip "needs the cgroup v1 devices controller"
+	set_args sleep 100
+	local acc want
+	for acc in wr:rw rwa:rw rrw:rw "r w:rw" rx:r mm:m mwr:rwm rwmrwm:rwm; do
+		want=${acc##*:}
+		acc=${acc%:*}
+		update_config '.linux.resources.devices = [{"allow": false, "access": "rwm"},
+			{"allow": true, "type": "c", "major": 1, "minor": 1, "access": $a}]' --arg a "$acc"
+		run_detached || fail "access \"$acc\" refused"
+		assert_equal "$(grep '^c 1:1 ' "$(cg_dir devices)/devices.list")" "c 1:1 $want"
+		runtime delete -f "$CID"
+	done
+	update_config '.linux.resources.devices[1].access = ""'
+	run runtime run -d -b "$BUNDLE" "$CID" </dev/null
+	assert_failure
+	assert_output_contains "device access at 1 field cannot be empty"
+	update_config 'del(.linux.resources.devices[1].access)'
+	run runtime run -d -b "$BUNDLE" "$CID" </dev/null
+	assert_failure
+	assert_output_contains "device access at 1 field cannot be empty"
+	assert_nothing_left
 }

@@ -129,3 +129,42 @@ SUBCOMMANDS=(create start run state list kill delete spec)
 		assert_equal "$own" "$summary"
 	done < <("$RUNTIME" --help | sed -n '/^COMMANDS:/,/^$/p' | sed '1d;/^$/d')
 }
+
+# debug_trace_ok FILE FORMAT: the --debug trace in FILE names the steps of
+# corun and of its init: namespaces, cgroup, mounts, hooks, seccomp, exec.
+debug_trace_ok() {
+	local msgs
+	if [ "$2" = json ]; then
+		msgs=$(jq -r 'select(.level == "debug") | .msg' "$1") || fail "not JSON lines: $(cat "$1")"
+	else
+		msgs=$(sed -n 's/.* level=debug msg="\(.*\)"$/\1/p' "$1")
+	fi
+	local want
+	for want in "new namespaces: mnt pid" "cgroup: " "init: mounts[0]: proc on /proc" \
+		"init: in the container's cgroup" "prestart hook #0: /bin/true" "init: entering the rootfs" \
+		"init: seccomp: the filter is loaded" "init: ready; waiting for start to exec /bin/true" \
+		"exec'd the container process" "exit code 0"; do
+		[[ $msgs == *"$want"* ]] || fail "no debug line with \"$want\" ($2): $msgs"
+	done
+}
+
+@test "cli: --debug traces the steps of corun and its init, text and json, to --log or stderr" {
+	skip_if_runc "runc's debug lines are its own"
+	set_args /bin/true
+	update_config '.hooks.prestart = [{"path": "/bin/true"}] |
+		.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+			"syscalls": [{"names": ["kexec_load"], "action": "SCMP_ACT_ERRNO"}]}'
+	runtime --debug --log "$TEST_DIR/log.txt" run -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$TEST_DIR/err"
+	debug_trace_ok "$TEST_DIR/log.txt" text
+	[ ! -s "$TEST_DIR/err" ] || fail "with --log, stderr got: $(cat "$TEST_DIR/err")"
+	runtime --debug --log-format json run -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$TEST_DIR/err.json"
+	debug_trace_ok "$TEST_DIR/err.json" json
+	# a terminal takes the init's stderr: its lines still reach ours
+	update_config '.process.terminal = true'
+	runtime --debug run -b "$BUNDLE" "$CID" </dev/null >"$TEST_DIR/out.tty" 2>"$TEST_DIR/err.tty"
+	debug_trace_ok "$TEST_DIR/err.tty" text
+	! grep -q level=debug "$TEST_DIR/out.tty" || fail "debug lines on the container's terminal"
+	# no --debug, no debug lines
+	runtime --log "$TEST_DIR/log2" run -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	! grep -q level=debug "$TEST_DIR/log2" || fail "debug lines without --debug: $(cat "$TEST_DIR/log2")"
+}

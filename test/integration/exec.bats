@@ -360,3 +360,20 @@ fds_of() {
 	assert_success
 	assert_equal "$output" ""
 }
+
+@test "exec --ignore-paused: waits in a paused container, runs once it is resumed" {
+	start_ct
+	runtime pause "$CID" 2>/dev/null || skip "pause is not implemented"
+	CORUN_TEST_TAG="$TAG" timeout -k 1 20 "$RUNTIME" --root "$ROOT" exec --ignore-paused \
+		"$CID" sh -c 'echo ran' >"$TEST_DIR/exec.out" 2>&1 </dev/null 3>&- &
+	epid=$!
+	sleep 1
+	alive "$epid" || fail "exec did not wait: $(cat "$TEST_DIR/exec.out")"
+	[ ! -s "$TEST_DIR/exec.out" ] || fail "ran while paused: $(cat "$TEST_DIR/exec.out")"
+	# resume must not wait for the exec
+	RUNTIME_TIMEOUT=5 runtime resume "$CID"
+	rc=0
+	wait "$epid" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(cat "$TEST_DIR/exec.out")" ran
+}

@@ -322,3 +322,87 @@ load helpers
 	left=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "$CID" 2>/dev/null)
 	[ -z "$left" ] || fail "cgroups left: $left"
 }
+
+# fg_run: a foreground run of $CID in the background (its pid in $rpid),
+# waited for until it runs.
+fg_run() {
+	CORUN_TEST_TAG="$TAG" "$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$@" "$CID" \
+		</dev/null >"$(ct_log)" 2>&1 3>&- &
+	rpid=$!
+	wait_status "$CID" running
+}
+
+@test "run: while a foreground run waits, state, ps, exec, pause, resume and kill work" {
+	set_args sleep 30
+	fg_run
+	# each must return at once: a few seconds, then killed
+	RUNTIME_TIMEOUT=5
+	runtime state "$CID" >/dev/null
+	run runtime ps "$CID"
+	assert_success
+	assert_output_contains sleep
+	run runtime exec "$CID" echo from-exec
+	assert_success
+	assert_equal "$output" from-exec
+	runtime pause "$CID"
+	assert_equal "$(ct_status)" paused
+	runtime resume "$CID"
+	assert_equal "$(ct_status)" running
+	runtime kill "$CID" KILL
+	rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 137
+	run runtime state "$CID"
+	assert_failure
+	assert_nothing_left
+}
+
+@test "run: delete of a foreground container: refused while it runs; -f kills it, run exits 137" {
+	set_args sleep 30
+	fg_run
+	RUNTIME_TIMEOUT=5
+	run runtime delete "$CID"
+	assert_failure
+	assert_output_contains "cannot delete container $CID that is not stopped: running"
+	run runtime delete -f "$CID"
+	assert_success
+	rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 137
+	# the run found its container gone and said nothing about it
+	[ ! -s "$(ct_log)" ] || fail "run printed: $(cat "$(ct_log)")"
+	assert_nothing_left
+}
+
+@test "run: a delete between the exit and the run's own cleanup runs poststop once" {
+	update_config '.hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "echo x >>'"$TEST_DIR"'/poststop"]}]'
+	set_args sh -c 'sleep 1'
+	fg_run
+	# delete as soon as it has stopped; one of the two removes it
+	for _ in $(seq 100); do
+		RUNTIME_TIMEOUT=5 runtime delete "$CID" 2>/dev/null && break
+		[ -d "$ROOT/$CID" ] || break
+		sleep 0.05
+	done
+	rc=0
+	wait "$rpid" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(wc -l <"$TEST_DIR/poststop")" 1
+	assert_nothing_left
+}
+
+@test "create: 200 creates failing early in the init all report its reason" {
+	# fails in the init's first mount, while corun still talks to it
+	update_config '.mounts = [{"destination": "/x", "type": "nosuchfs", "source": "none"}] + .mounts'
+	bad=0
+	for i in $(seq 200); do
+		out=$(RUNTIME_TIMEOUT=20 runtime create -b "$BUNDLE" "$CID-$i" 2>&1 </dev/null 3>&-) &&
+			fail "create $i succeeded"
+		if [[ $out != *'/x'* || ${out,,} != *'no such device'* ]]; then
+			bad=$((bad + 1))
+			echo "create $i: $out" >&2
+		fi
+	done
+	[ "$bad" -eq 0 ] || fail "$bad of 200 creates hid the init's error"
+	assert_nothing_left
+}

@@ -158,7 +158,7 @@ static void test_valid(void)
 		      "\"linux\":{\"rootfsPropagation\":\"rslave\",\"mountLabel\":\"lbl\","
 		      "\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},"
 		      "\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\",\"major\":1,"
-		      "\"access\":\"rw\"}]},"
+		      "\"access\":\"wawr\"}]},"
 		      "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,"
 		      "\"minor\":229,\"fileMode\":438},{\"path\":\"/dev/p\",\"type\":\"p\"}]},"
 		      "\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\",\"timeout\":5}]},"
@@ -183,7 +183,7 @@ static void test_valid(void)
 		const struct spec_devrule *r = &s->linux.dev_rules[0];
 		ok(r->allow && r->type == 'c' && r->major == 1 && r->minor == -1 &&
 		       strcmp(r->access, "rw") == 0,
-		   "device rule: absent minor is a wildcard");
+		   "device rule: absent minor is a wildcard; access \"wawr\" is rw, as in runc");
 		const struct spec_device *d = s->linux.devices;
 		ok(d[0].type == 'c' && d[0].major == 10 && d[0].minor == 229 &&
 		       d[0].has_file_mode && d[0].file_mode == 0666 && !d[0].has_uid,
@@ -370,8 +370,15 @@ static void test_linux_errors(void)
 	      "linux.devices[0].major: required");
 	fails("{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"u\",\"major\":1}]}}",
 	      "linux.devices[0].minor: required");
-	fails("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}}}",
-	      "linux.resources.devices[0].access: must be a combination of r, w, m (got \"rwx\")");
+	/* runc 1.1 takes the r, w and m in any access string, refuses one
+	 * without any, and an empty or absent one */
+	fails("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"xa\"}]}}}",
+	      "linux.resources.devices[0].access: must be a combination of r, w, m (got \"xa\")");
+	fails("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+	      "{\"allow\":true,\"access\":\"\"}]}}}",
+	      "device access at 1 field cannot be empty (linux.resources.devices[1].access)");
+	fails("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false}]}}}",
+	      "device access at 0 field cannot be empty (linux.resources.devices[0].access)");
 	fails("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"p\"}]}}}",
 	      "linux.resources.devices[0].type: must be one of a, c, b (got \"p\")");
 	fails("{\"linux\":{\"resources\":{\"devices\":[{\"access\":\"r\"}]}}}",
