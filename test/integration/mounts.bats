@@ -228,6 +228,32 @@ has_opt() {
 	assert_output_contains WROTE
 }
 
+@test "devices: fileMode with the file type bits (as podman writes it) keeps the permissions" {
+	# podman --device /dev/zero writes 8630 (0o20666); a regular file's
+	# st_mode (0o100640) and an all-ones uint32 (0o7777 left) are taken too.
+	update_config '.linux.devices = [
+		{"path": "/dev/pzero", "type": "c", "major": 1, "minor": 5, "fileMode": 8630},
+		{"path": "/dev/pnull", "type": "c", "major": 1, "minor": 3, "fileMode": 33184},
+		{"path": "/dev/pfifo", "type": "p", "fileMode": 4294967295}]'
+	set_args stat -c "%n %F %t:%T %a" /dev/pzero /dev/pnull /dev/pfifo
+	run run_ct
+	assert_success
+	assert_equal "${lines[0]}" "/dev/pzero character special file 1:5 666"
+	assert_equal "${lines[1]}" "/dev/pnull character special file 1:3 640"
+	[[ ${lines[2]} == "/dev/pfifo fifo 0:0 "*777 ]] || fail "fifo: ${lines[2]}"
+}
+
+@test "devices: a fileMode that is no uint32 is refused" {
+	for m in -1 4294967296; do
+		update_config '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 1,
+			"minor": 5, "fileMode": $m}]' --argjson m "$m"
+		run run_ct
+		assert_failure
+		assert_output_contains fileMode
+		assert_nothing_left
+	done
+}
+
 @test "mounts: a relative destination is relative to /" {
 	update_config '.mounts += [{"destination": "relmnt", "type": "tmpfs", "source": "tmpfs"}]'
 	set_args sh -c 'cat /proc/self/mountinfo'
