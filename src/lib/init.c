@@ -186,12 +186,15 @@ static void build_rootfs(struct init_args *a)
 		TRY(a, sync_expect(a->sync_fd, SYNC_HOOKS_DONE, &m));
 	}
 	TRY(a, run_hooks_inside(a, HOOK_CREATE_CONTAINER, STATUS_CREATING));
-	if (s->linux.ns[NS_MNT].present) {
+	if (s->linux.ns[NS_MNT].present)
 		TRY(a, rootfs_pivot(&rc));
-		TRY(a, rootfs_finalize(&rc));
-	} else if (chroot(a->rootfs) < 0 || chdir("/") < 0) {
+	else if (chroot(a->rootfs) < 0 || chdir("/") < 0)
 		TRY(a, err_set(errno, "chroot %s", a->rootfs));
-	}
+	/* /dev/console is made before /dev or / turn read-only (as runc) */
+	if (s->process->terminal)
+		TRY(a, terminal_setup_init(a->console_fd, s->process));
+	if (s->linux.ns[NS_MNT].present)
+		TRY(a, rootfs_finalize(&rc));
 }
 
 static int seccomp_privileged(void *ud)
@@ -255,8 +258,6 @@ void init_main(const struct init_args *args)
 	if (s->linux.ns[NS_UTS].present)
 		TRY(&a, set_names(s));
 	build_rootfs(&a);
-	if (p->terminal)
-		TRY(&a, terminal_setup_init(a.console_fd, p));
 	if (a.console_fd >= 0)
 		close(a.console_fd);
 

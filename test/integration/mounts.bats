@@ -254,6 +254,39 @@ has_opt() {
 	done
 }
 
+# run_in_pty: runs $CID in the foreground on a fresh pty (script's), its
+# output with CRs removed in $output.
+run_in_pty() {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	run script -qec "CORUN_TEST_TAG=$TAG $RUNTIME --root $ROOT run -b $BUNDLE $CID" /dev/null </dev/null
+	output=${output//$'\r'/}
+}
+
+@test "devices: a read-only /dev tmpfs gets its devices and /dev/console, then turns read-only" {
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"] |
+		.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3}] |
+		.process.terminal = true'
+	set_args sh -c 'stat -Lc "%n %t:%T" /dev/console /dev/null /dev/mynull /dev/ptmx;
+		touch /dev/new 2>/dev/null || echo DEVRO; touch /dev/shm/x && echo SHMRW;
+		echo x >/dev/null && echo NULLOK; grep " /dev " /proc/self/mountinfo'
+	run_in_pty
+	assert_success
+	assert_output_contains "/dev/null 1:3" "/dev/mynull 1:3" "/dev/ptmx 5:2" DEVRO SHMRW NULLOK
+	echo "$output" | grep -q "/dev/console 88:" || fail "no pty at /dev/console: $output"
+	[[ $(mnt /dev) == ro,* ]] || fail "/dev not read-only: $(mnt /dev)"
+}
+
+@test "root.readonly: /dev/console of a terminal is made in a read-only rootfs's /dev" {
+	update_config 'del(.mounts[] | select(.destination == "/dev" or
+		.destination == "/dev/shm" or .destination == "/dev/mqueue")) |
+		.root.readonly = true | .process.terminal = true'
+	set_args sh -c 'stat -c "%n %t:%T" /dev/console; touch /x 2>/dev/null || echo ROOTRO'
+	run_in_pty
+	assert_success
+	assert_output_contains ROOTRO
+	echo "$output" | grep -q "/dev/console 88:" || fail "no pty at /dev/console: $output"
+}
+
 @test "mounts: a relative destination is relative to /" {
 	update_config '.mounts += [{"destination": "relmnt", "type": "tmpfs", "source": "tmpfs"}]'
 	set_args sh -c 'cat /proc/self/mountinfo'
