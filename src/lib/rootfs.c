@@ -316,7 +316,7 @@ struct mount_job {
 	const struct spec_mount *m;
 	const struct mount_opts *o;
 	int dest_fd;
-	int tree_fd; /* a tree built by the runtime (idmapped), or -1 */
+	int tree_fd; /* a tree built by the runtime (idmap.h), or -1 */
 	bool existed;
 	mode_t old_mode;
 };
@@ -459,7 +459,9 @@ static int do_mount_job(struct mount_job *j)
 	bool bind = is_bind(m, j->o), file = false;
 	if (bind) {
 		struct stat sb;
-		if (stat(m->source, &sb) < 0)
+		/* a tree the runtime built: the source may be out of our reach */
+		int r = j->tree_fd >= 0 ? fstat(j->tree_fd, &sb) : stat(m->source, &sb);
+		if (r < 0)
 			return err_set(errno, "source \"%s\"", m->source);
 		file = !S_ISDIR(sb.st_mode);
 	}
