@@ -37,13 +37,19 @@ int process_attrs_apply(const struct spec_process *p, int (*privileged)(void *ud
 		return -1;
 	if (privileged && privileged(ud) < 0)
 		return -1;
+	/* as runc: the cwd is entered while we are still root, so a user may
+	 * start in a directory it cannot search (/root, a 0700 mount); only
+	 * a permission error is tried again as the user */
+	bool in_cwd = chdir(p->cwd) == 0;
+	if (!in_cwd && errno != EACCES && errno != EPERM)
+		return err_set(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
 	if (user_apply(&p->user) < 0)
 		return -1;
 	if (p->has_caps && caps_apply(&p->caps) < 0)
 		return -1;
 	if (p->no_new_privileges && no_new_privs_apply() < 0)
 		return -1;
-	if (chdir(p->cwd) < 0)
+	if (!in_cwd && chdir(p->cwd) < 0)
 		return err_set(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
 	errno = 0;
 	return check_cwd_inside(p->cwd);

@@ -161,6 +161,25 @@ fds_of() {
 	assert_equal "$output" /
 }
 
+@test "exec: a --cwd the user cannot search is entered before the user switch (runc)" {
+	# a user namespace container whose /mnt is a host dir only the
+	# container's root may enter (as an engine's volume can be)
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.mounts += [{"destination": "/mnt", "type": "bind", "source": $d, "options": ["rbind"]}]' \
+		--arg d "$TEST_DIR/vol"
+	mkdir "$TEST_DIR/vol"
+	chown 100000:100000 "$TEST_DIR/vol"
+	chmod 700 "$TEST_DIR/vol"
+	start_ct
+	run ex --cwd /mnt -u 1000 "$CID" sh -c 'pwd; ls 2>&1; id -u'
+	assert_success
+	assert_equal "${lines[0]}" /mnt
+	assert_output_contains "Permission denied"
+	assert_equal "${lines[2]}" 1000
+}
+
 @test "exec: -u uid:gid and -g set the ids and groups" {
 	start_ct
 	run ex -u 1000:1001 -g 5 -g 6 "$CID" cat /proc/self/status
