@@ -136,7 +136,7 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 	if (!spec->hooks.count[HOOK_POSTSTART])
 		return 0;
 	_cleanup_free_ char *json = state_hook_json(st, STATUS_RUNNING, st->pid);
-	if (hooks_run(&spec->hooks, HOOK_POSTSTART, json) < 0) {
+	if (hooks_run(&spec->hooks, HOOK_POSTSTART, json, st->bundle) < 0) {
 		/* the spec: a failed poststart hook stops the container */
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", err_msg());
@@ -219,8 +219,8 @@ int container_kill(const struct global_opts *g, const char *id, int sig, bool al
 	return rc;
 }
 
-int destroy_container(const struct global_opts *g, const struct cstate *st,
-		      const struct spec *spec)
+int destroy_container(const struct global_opts *g, const struct cstate *st, const struct spec *spec,
+		      const char *hooks_dir)
 {
 	if (st->cgroup_path) {
 		struct cgroup cg = {0};
@@ -233,7 +233,7 @@ int destroy_container(const struct global_opts *g, const struct cstate *st,
 		rdt_destroy(RDT_ROOT, spec->linux.intel_rdt, st->id);
 	if (spec && spec->hooks.count[HOOK_POSTSTOP]) {
 		_cleanup_free_ char *json = state_hook_json(st, STATUS_STOPPED, 0);
-		if (hooks_run(&spec->hooks, HOOK_POSTSTOP, json) < 0)
+		if (hooks_run(&spec->hooks, HOOK_POSTSTOP, json, hooks_dir) < 0)
 			log_warn("%s", err_msg());
 	}
 	return state_dir_remove(g->root, st->id);
@@ -283,7 +283,7 @@ int container_delete(const struct global_opts *g, const char *id, bool force)
 		_cleanup_spec_ struct spec *spec = NULL;
 		if (load_saved_spec(fd, &spec) < 0)
 			log_warn("delete %s: %s", id, err_msg());
-		rc = destroy_container(g, &st, spec);
+		rc = destroy_container(g, &st, spec, NULL);
 	}
 	state_free(&st);
 	return rc;

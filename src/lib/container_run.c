@@ -155,7 +155,7 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 		kill(c->init, SIGKILL);
 		waitpid(c->init, NULL, 0);
 	}
-	if (!o->keep && destroy_container(g, &c->st, c->spec) < 0 && rc == 0)
+	if (!o->keep && destroy_container(g, &c->st, c->spec, c->st.bundle) < 0 && rc == 0)
 		rc = -1;
 	return rc;
 }

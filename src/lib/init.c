@@ -131,7 +131,8 @@ static int run_hooks_inside(const struct init_args *a, enum hook_kind k, enum st
 	if (!a->spec->hooks.count[k])
 		return 0;
 	_cleanup_free_ char *json = state_hook_json(a->st, status, a->host_pid);
-	return hooks_run(&a->spec->hooks, k, json);
+	/* createContainer in the rootfs, as runc: tools give it relative paths */
+	return hooks_run(&a->spec->hooks, k, json, k == HOOK_CREATE_CONTAINER ? a->rootfs : NULL);
 }
 
 /* The parent moves us into our cgroup while we build the rootfs (the first
