@@ -523,6 +523,10 @@ int rootfs_prepare(const struct rootfs_ctx *c)
 	const struct spec *s = c->spec;
 	unsigned long prop =
 	    s->linux.rootfs_propagation ? s->linux.rootfs_propagation : MS_SLAVE | MS_REC;
+	/* the rootfs could not be bound from an unbindable "/": private until
+	 * rootfs_finalize makes it unbindable */
+	if (prop & MS_UNBINDABLE)
+		prop = MS_PRIVATE | (prop & MS_REC);
 	umask(0);
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return err_set(errno, "set the propagation of /");
@@ -647,9 +651,11 @@ int rootfs_finalize(const struct rootfs_ctx *c)
 	if (dev_readonly(s, rootfd) < 0)
 		return -1;
 	/* the new "/" is a private bind; only now can it be made shared (or
-	 * anything else) without touching the host's mounts */
-	if (s->linux.rootfs_propagation &&
-	    mount(NULL, "/", NULL, s->linux.rootfs_propagation, NULL) < 0)
+	 * anything else) without touching the host's mounts. Unbindable at
+	 * the very end: the read-only paths and masks are binds from it. */
+	unsigned long prop = s->linux.rootfs_propagation;
+	bool unbindable = prop & MS_UNBINDABLE;
+	if (prop && !unbindable && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return err_set(errno, "linux.rootfsPropagation: set the propagation of /");
 	/* before the masks: a mask bound from a read-only root is read-only
 	 * too, as in runc */
@@ -664,6 +670,8 @@ int rootfs_finalize(const struct rootfs_ctx *c)
 	for (size_t i = 0; s->linux.masked_paths && s->linux.masked_paths[i]; i++)
 		if (mask_path(rootfd, s->linux.masked_paths[i]) < 0)
 			return err_prefix("linux.maskedPaths[%zu]", i);
+	if (unbindable && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return err_set(errno, "linux.rootfsPropagation: make / unbindable");
 	umask(022);
 	return 0;
 }

@@ -352,6 +352,42 @@ run_in_pty() {
 	echo "$output" | awk '$5 == "/"' | grep -q ' shared:' || fail "/ not shared: $output"
 }
 
+@test "rootfsPropagation: unbindable and runbindable make / (and below) unbindable" {
+	skip_if_runc "runc 1.1.5 cannot bind an unbindable rootfs onto itself (EINVAL)"
+	update_config '.mounts += [{"destination": "/mnt", "type": "tmpfs", "source": "tmpfs"}]'
+	for p in unbindable runbindable; do
+		update_config '.linux.rootfsPropagation = $p' --arg p "$p"
+		set_args cat /proc/self/mountinfo
+		run run_ct
+		assert_success
+		echo "$output" | awk '$5 == "/"' | grep -q ' unbindable ' || fail "$p: / bindable: $output"
+		# the read-only paths and masks were bound before
+		echo "$output" | awk '$5 == "/proc/sys"' | grep -q . || fail "$p: no /proc/sys: $output"
+		if [ "$p" = runbindable ]; then
+			echo "$output" | awk '$5 == "/mnt"' | grep -q ' unbindable ' ||
+				fail "runbindable: /mnt bindable: $output"
+		else
+			! echo "$output" | awk '$5 == "/mnt"' | grep -q ' unbindable ' ||
+				fail "unbindable: /mnt unbindable too: $output"
+		fi
+	done
+	run run_ct --no-pivot
+	assert_success
+}
+
+@test "rootfsPropagation: slave and rslave follow the host, as runc" {
+	# in a namespace of our own whose / is shared, as systemd makes it
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	for p in slave rslave; do
+		update_config '.linux.rootfsPropagation = $p' --arg p "$p"
+		set_args cat /proc/self/mountinfo
+		run unshare -m --propagation shared \
+			"$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$CID" </dev/null
+		assert_success
+		echo "$output" | awk '$5 == "/"' | grep -q ' master:' || fail "$p: / not a slave: $output"
+	done
+}
+
 @test "--no-pivot: the container runs in its rootfs" {
 	set_args sh -c 'ls /; [ -e /work ] && echo HOSTROOT; cat /proc/self/mountinfo'
 	run run_ct --no-pivot
