@@ -39,7 +39,9 @@ int signal_init(const struct cstate *st, int sig, bool quiet_gone)
 	if (fd < 0 || syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0) {
 		if (errno == ESRCH && quiet_gone)
 			return 0;
-		return err_set(errno, "signal %d to container init %d", sig, (int)st->pid);
+		/* runc's words, then ours */
+		return err_set(0, "unable to signal init: %s (signal %d to pid %d)",
+			       strerror(errno), sig, (int)st->pid);
 	}
 	return 0;
 }

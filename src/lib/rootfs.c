@@ -449,7 +449,8 @@ static int check_pseudo_dest(const struct mount_job *j)
 	if (fd < 0 || fstat(fd, &sb) < 0)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(sb.st_mode))
-		return err_set(0, "%s must be mounted on an ordinary directory", j->m->type);
+		return err_set(0, "filesystem \"%s\" must be mounted on ordinary directory",
+			       j->m->type);
 	return 0;
 }
 

@@ -327,6 +327,32 @@ fds_of() {
 	assert_output_contains "missing <controller>: prefix"
 }
 
+@test "exec: --cgroup paths that leave the container's cgroup, unknown controllers (runc's words)" {
+	start_ct
+	local a
+	for a in .. ../x x/../../y /../x; do
+		run ex --cgroup "$a" "$CID" true
+		assert_status 255
+		assert_output_contains "$a is not a sub cgroup path"
+	done
+	run ex --cgroup pids:../x "$CID" true
+	assert_status 255
+	assert_output_contains "../x is not a sub cgroup path"
+	grep -qw pids /proc/self/cgroup || skip "no cgroup v1 hierarchies: no controller to check"
+	run ex --cgroup bogus:x "$CID" true
+	assert_status 255
+	assert_output_contains "unknown controller bogus"
+	# ".." that stays inside is cleaned away, as runc does
+	dir=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$(ct_pid)/cgroup")
+	mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/mounts)
+	[ -n "$dir" ] && [ -n "$mnt" ] || skip "no cgroup v1 pids hierarchy"
+	mkdir "$mnt$dir/sub"
+	run ex --cgroup pids:nosuch/../sub "$CID" cat /proc/self/cgroup
+	rmdir "$mnt$dir/sub" 2>/dev/null || true
+	assert_success
+	assert_output_contains "pids:$dir/sub"
+}
+
 @test "exec: CVE-2019-5736 #!/proc/self/exe leaves the runtime intact" {
 	mkdir "$TEST_DIR/rt"
 	copy="$TEST_DIR/rt/$(basename "$RUNTIME")"

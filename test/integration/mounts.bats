@@ -287,6 +287,16 @@ run_in_pty() {
 	echo "$output" | grep -q "/dev/console 88:" || fail "no pty at /dev/console: $output"
 }
 
+@test "mounts: proc or sysfs on a symlink: runc's words" {
+	rmdir "$BUNDLE/rootfs/proc"
+	ln -s tmp "$BUNDLE/rootfs/proc"
+	set_args true
+	run run_ct
+	assert_failure
+	assert_output_contains 'must be mounted on ordinary directory' proc
+	assert_nothing_left
+}
+
 @test "mounts: a relative destination is relative to /" {
 	update_config '.mounts += [{"destination": "relmnt", "type": "tmpfs", "source": "tmpfs"}]'
 	set_args sh -c 'cat /proc/self/mountinfo'
