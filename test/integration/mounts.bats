@@ -288,8 +288,11 @@ run_in_pty() {
 }
 
 @test "mounts: proc or sysfs on a symlink: runc's words" {
-	rmdir "$BUNDLE/rootfs/proc"
-	ln -s tmp "$BUNDLE/rootfs/proc"
+	# after the cgroup mount: an init failing before it races its error
+	# message against the parent's cgroup message (sync: "Connection reset")
+	mkdir "$BUNDLE/rootfs/realdir"
+	ln -s realdir "$BUNDLE/rootfs/proc2"
+	update_config '.mounts += [{"destination": "/proc2", "type": "proc", "source": "proc"}]'
 	set_args true
 	run run_ct
 	assert_failure
