@@ -4,6 +4,7 @@
  * says where the init is in each hierarchy, whichever driver put it there,
  * and /proc/self/mountinfo says where each hierarchy is mounted. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "cgroup.h"
@@ -90,6 +91,35 @@ static const char *sub_for(const char *ctrls, const char *const *subs, size_t n)
 	return NULL;
 }
 
+/* path below the container's cgroup, cleaned lexically ("x/../y" is "y",
+ * a leading "/" is the container's cgroup too, as with runc); NULL when
+ * ".." would leave it. */
+static char *clean_sub(const char *path)
+{
+	char *out = xmalloc(strlen(path) + 1);
+	size_t o = 0;
+	for (const char *p = path; *p;) {
+		size_t len = strcspn(p, "/");
+		if (len == 2 && !strncmp(p, "..", 2)) {
+			if (o == 0) {
+				free(out);
+				return NULL;
+			}
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			o -= o > 0; /* the '/' before the dropped name */
+		} else if (len && !(len == 1 && *p == '.')) {
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len + (p[len] == '/');
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int cgroup_subs_validate(const char *const *subs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -112,12 +142,9 @@ int cgroup_subs_validate(const char *const *subs, size_t n)
 			}
 			p += len + 1;
 		}
-		for (const char *p = path; *p;) {
-			size_t len = strcspn(p, "/");
-			if (len == 2 && !strncmp(p, "..", 2))
-				return err_set(0, "invalid --cgroup argument: %s (\"..\" is not allowed)", s);
-			p += len + (p[len] == '/');
-		}
+		_cleanup_free_ char *clean = clean_sub(path);
+		if (!clean) /* runc's words */
+			return err_set(0, "%s is not a sub cgroup path (--cgroup %s)", path, s);
 	}
 	return 0;
 }
@@ -127,8 +154,9 @@ static int join_one(const char *ctrls, const char *path, const char *sub, pid_t 
 	_cleanup_free_ char *dir = cgroup_mount_dir(ctrls, path);
 	if (!dir)
 		return 0; /* not mounted here: nothing we could join */
-	_cleanup_free_ char *procs =
-	    sub ? xasprintf("%s/%s/cgroup.procs", dir, sub) : xasprintf("%s/cgroup.procs", dir);
+	_cleanup_free_ char *clean = sub ? clean_sub(sub) : NULL;
+	_cleanup_free_ char *procs = clean && *clean ? xasprintf("%s/%s/cgroup.procs", dir, clean)
+						     : xasprintf("%s/cgroup.procs", dir);
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
 	if (write_file(procs, buf, (size_t)n) < 0)
@@ -136,17 +164,51 @@ static int join_one(const char *ctrls, const char *path, const char *sub, pid_t 
 	return 0;
 }
 
+/* The controllers named in subs must be those of a hierarchy of the init
+ * (cgroup v1; a cgroup2-only host has none to check): a typo is an error,
+ * as in runc, not a silent join of the container's own cgroup. text: the
+ * init's /proc/PID/cgroup. */
+static int check_controllers(const char *text, const char *const *subs, size_t n)
+{
+	_cleanup_free_ char *all = xstrdup("");
+	for (const char *l = text; *l;) {
+		size_t ll = strcspn(l, "\n");
+		const char *c = memchr(l, ':', ll);
+		size_t len = c ? strcspn(c + 1, ":\n") : 0;
+		if (len) {
+			char *more = xasprintf("%s,%.*s", all, (int)len, c + 1);
+			free(all);
+			all = more;
+		}
+		l += ll + (l[ll] == '\n');
+	}
+	if (!*all)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strchr(subs[i], ':');
+		for (const char *p = subs[i]; colon && p < colon;) {
+			size_t len = strcspn(p, ",:");
+			if (!list_has(all + 1, p, len))
+				return err_set(0, "unknown controller %.*s (--cgroup %s)", (int)len,
+					       p, subs[i]);
+			p += len + (p[len] == ',');
+		}
+	}
+	return 0;
+}
+
 int cgroup_enter_like(pid_t like, pid_t pid, const char *const *subs, size_t n_subs)
 {
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)like);
-	_cleanup_fclose_ FILE *f = proc_fopen(p);
-	if (!f)
-		return err_set(errno, "open %s", p);
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
+	_cleanup_free_ char *text = NULL;
+	if (read_file_at(AT_FDCWD, p, 1 << 20, &text, NULL) < 0)
+		return -1;
+	/* before any join: nothing is joined when a controller is unknown */
+	if (check_controllers(text, subs, n_subs) < 0)
+		return -1;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c = strchr(line, ':'), *path = c ? strchr(c + 1, ':') : NULL;
 		if (!path)
 			continue;

@@ -103,13 +103,15 @@ static int parse_device(json_t *e, const char *p, struct spec *s, struct spec_de
 	bool nums = d->type != 'p';
 	if (jget_int(e, "major", p, nums, 0, UINT32_MAX, &d->major) < 0 ||
 	    jget_int(e, "minor", p, nums, 0, UINT32_MAX, &d->minor) < 0 ||
-	    jget_int(e, "fileMode", p, false, 0, 07777, &v) < 0 ||
+	    jget_int(e, "fileMode", p, false, 0, UINT32_MAX, &v) < 0 ||
 	    jget_u32(e, "uid", p, false, &d->uid, &d->has_uid) < 0 ||
 	    jget_u32(e, "gid", p, false, &d->gid, &d->has_gid) < 0)
 		return -1;
 	if (v >= 0) {
+		/* Engines (podman) write the whole st_mode, type bits included;
+		 * as runc, only the permission bits count: the type is "type". */
 		d->has_file_mode = true;
-		d->file_mode = (mode_t)v;
+		d->file_mode = (mode_t)v & 07777;
 	}
 	return 0;
 }

@@ -136,14 +136,16 @@ static int parse_arg(json_t *e, const char *p, struct spec *s, struct spec_secco
 }
 
 /* The init hands the listener fd to corun with sendmsg right after the
- * filter is loaded: if sendmsg itself waited for an agent, the agent would
- * never get the fd to answer it. */
+ * filter is loaded, and writes to corun after it: if those waited for an
+ * agent, the agent would never get the fd to answer them. runc refuses
+ * write too, in these words. */
 static int check_notify_name(const char *name, const char *p, size_t j)
 {
-	if (strcmp(name, "sendmsg") == 0)
-		return err_set(0, "%s.names[%zu]: SCMP_ACT_NOTIFY cannot be used for \"sendmsg\": "
-				  "the runtime hands the listener fd over with it",
-			       p, j);
+	if (strcmp(name, "write") == 0 || strcmp(name, "sendmsg") == 0)
+		return err_set(0,
+			       "%s.names[%zu]: SCMP_ACT_NOTIFY cannot be used for the %s syscall "
+			       "(the runtime itself uses it after loading the filter)",
+			       p, j, name);
 	return 0;
 }
 
@@ -241,7 +243,8 @@ static int parse_listener(json_t *o, struct spec *s, struct spec_seccomp *sc)
 		return err_set(0, SC_PATH ".listenerPath: longer than %zu bytes",
 			       sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 	if (sc->uses_notify && !sc->listener_path)
-		return err_set(0, SC_PATH ".listenerPath: required with SCMP_ACT_NOTIFY");
+		return err_set(0,
+			       SC_PATH ": listenerPath is not set (required with SCMP_ACT_NOTIFY)");
 	return 0;
 }
 
@@ -263,8 +266,9 @@ int parse_seccomp(json_t *linux_obj, struct spec *s)
 	/* every syscall of the runtime between the load and the hand-over of
 	 * the listener fd would wait for an agent that cannot answer yet */
 	if (sc->default_action == SC_ACT_NOTIFY)
-		return err_set(0, SC_PATH ".defaultAction: SCMP_ACT_NOTIFY cannot be the default "
-				  "action (the runtime's own syscalls would wait for the agent)");
+		return err_set(0, SC_PATH
+			       ".defaultAction: SCMP_ACT_NOTIFY cannot be used as default "
+			       "action (the runtime's own syscalls would wait for the agent)");
 	if (parse_arches(o, s, sc) < 0 || parse_flags(o, s, sc) < 0 ||
 	    parse_syscalls(o, s, sc) < 0 || parse_listener(o, s, sc) < 0)
 		return -1;

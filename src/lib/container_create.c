@@ -313,8 +313,8 @@ static int run_runtime_hooks(struct creation *c)
 	c->hooks_started = true;
 	c->st.pid = c->init;
 	_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_CREATING, c->init);
-	if (hooks_run(&c->spec->hooks, HOOK_PRESTART, json) < 0 ||
-	    hooks_run(&c->spec->hooks, HOOK_CREATE_RUNTIME, json) < 0)
+	if (hooks_run(&c->spec->hooks, HOOK_PRESTART, json, c->bundle) < 0 ||
+	    hooks_run(&c->spec->hooks, HOOK_CREATE_RUNTIME, json, c->bundle) < 0)
 		return -1;
 	return sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, NULL);
 }
@@ -426,7 +426,7 @@ static void creation_abort(const struct global_opts *g, struct creation *c)
 		rdt_destroy(RDT_ROOT, c->spec->linux.intel_rdt, c->st.id);
 	if (c->hooks_started && c->spec->hooks.count[HOOK_POSTSTOP]) {
 		_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_STOPPED, 0);
-		if (hooks_run(&c->spec->hooks, HOOK_POSTSTOP, json) < 0)
+		if (hooks_run(&c->spec->hooks, HOOK_POSTSTOP, json, c->bundle) < 0)
 			log_warn("%s", err_msg());
 	}
 	if (c->dir_created)

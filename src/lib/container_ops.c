@@ -39,7 +39,9 @@ int signal_init(const struct cstate *st, int sig, bool quiet_gone)
 	if (fd < 0 || syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0) {
 		if (errno == ESRCH && quiet_gone)
 			return 0;
-		return err_set(errno, "signal %d to container init %d", sig, (int)st->pid);
+		/* runc's words, then ours */
+		return err_set(0, "unable to signal init: %s (signal %d to pid %d)",
+			       strerror(errno), sig, (int)st->pid);
 	}
 	return 0;
 }
@@ -138,7 +140,7 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 	if (!spec->hooks.count[HOOK_POSTSTART])
 		return 0;
 	_cleanup_free_ char *json = state_hook_json(st, STATUS_RUNNING, st->pid);
-	if (hooks_run(&spec->hooks, HOOK_POSTSTART, json) < 0) {
+	if (hooks_run(&spec->hooks, HOOK_POSTSTART, json, st->bundle) < 0) {
 		/* the spec: a failed poststart hook stops the container */
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", err_msg());
@@ -221,8 +223,8 @@ int container_kill(const struct global_opts *g, const char *id, int sig, bool al
 	return rc;
 }
 
-int destroy_container(const struct global_opts *g, const struct cstate *st,
-		      const struct spec *spec)
+int destroy_container(const struct global_opts *g, const struct cstate *st, const struct spec *spec,
+		      const char *hooks_dir)
 {
 	log_debug("removing container %s: cgroup, poststop hooks, state", st->id);
 	if (st->cgroup_path) {
@@ -236,7 +238,7 @@ int destroy_container(const struct global_opts *g, const struct cstate *st,
 		rdt_destroy(RDT_ROOT, spec->linux.intel_rdt, st->id);
 	if (spec && spec->hooks.count[HOOK_POSTSTOP]) {
 		_cleanup_free_ char *json = state_hook_json(st, STATUS_STOPPED, 0);
-		if (hooks_run(&spec->hooks, HOOK_POSTSTOP, json) < 0)
+		if (hooks_run(&spec->hooks, HOOK_POSTSTOP, json, hooks_dir) < 0)
 			log_warn("%s", err_msg());
 	}
 	return state_dir_remove(g->root, st->id);
@@ -296,7 +298,7 @@ int container_delete(const struct global_opts *g, const char *id, bool force)
 	if (rc == 0 && s != STATUS_STOPPED)
 		rc = kill_container(&st, spec);
 	if (rc == 0)
-		rc = destroy_container(g, &st, spec);
+		rc = destroy_container(g, &st, spec, NULL);
 	state_free(&st);
 	return rc;
 }

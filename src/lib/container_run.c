@@ -175,7 +175,7 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 	}
 	if (o->keep || !still_ours(c->dirfd))
 		return rc;
-	if (destroy_container(g, &c->st, c->spec) < 0 && rc == 0)
+	if (destroy_container(g, &c->st, c->spec, c->st.bundle) < 0 && rc == 0)
 		rc = -1;
 	return rc;
 }

@@ -5,6 +5,11 @@
 
 #include "spec.h"
 
-/* Runs the hooks of one kind in order; stops at the first failure with
- * "prestart hook #1 (/usr/bin/x): exit status 2" (or "timed out after 5s"). */
-int hooks_run(const struct spec_hooks *h, enum hook_kind kind, const char *state_json);
+/* Runs the hooks of one kind in order, in dir (NULL: our working
+ * directory); stops at the first failure with runc's words and ours:
+ * "error running hook #1: error running hook: exit status 2, stdout: ..,
+ * stderr: .. (prestart hook /usr/bin/x)". A poststop failure is logged as
+ * a warning and the next poststop hook still runs (the spec). A hook's
+ * stdout and stderr are kept for that message, as runc does, not shown. */
+int hooks_run(const struct spec_hooks *h, enum hook_kind kind, const char *state_json,
+	      const char *dir);

@@ -12,6 +12,7 @@
 #include <linux/mount.h>
 #include <linux/sched.h>
 
+#include "log.h"
 #include "namespaces.h"
 #include "rootfs.h"
 
@@ -117,7 +118,34 @@ static int idmap_tree(const struct spec *s, const struct spec_mount *m, struct m
 	return take_fd(&tree);
 }
 
-/* Mount i's tree fd, -2 when it is not idmapped, or -1 + err. */
+static int open_bundle(const char *bundle, int *bfd)
+{
+	if (*bfd < 0 && (*bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return err_set(errno, "open the bundle %s", bundle);
+	return 0;
+}
+
+/* A plain bind mount of a container with its own user namespace: its root
+ * there may not reach the source (a host directory of mode 0700), so the
+ * tree is cloned here, as the host's root, before that namespace (runc
+ * too resolves the sources on the host's side). Best effort: a runtime
+ * that cannot (rootless) leaves it to the init, which says why it fails. */
+static int host_bind_tree(const struct spec *s, const struct spec_mount *m,
+			  const struct mount_opts *o, const char *bundle, int *bfd)
+{
+	bool bind = o->bind || (m->type && !strcmp(m->type, "bind"));
+	if (!bind || !s->linux.ns[NS_USER].present || !s->linux.ns[NS_MNT].present)
+		return -2;
+	int fd = open_bundle(bundle, bfd) < 0 ? -1 : bind_tree_open(*bfd, m->source, o, false);
+	if (fd < 0) {
+		log_debug("mount source \"%s\" left to the init: %s", m->source, err_msg());
+		err_clear();
+		return -2;
+	}
+	return fd;
+}
+
+/* Mount i's tree fd, -2 when the init makes the mount itself, or -1 + err. */
 static int prepare_one(const struct spec *s, size_t i, const char *bundle, int *bfd)
 {
 	const struct spec_mount *m = &s->mounts[i];
@@ -126,12 +154,11 @@ static int prepare_one(const struct spec *s, size_t i, const char *bundle, int *
 		return err_prefix("mounts[%zu].options", i);
 	int fd = -2;
 	if (idmap_wanted(m, &o)) {
-		if (*bfd < 0 && (*bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			fd = err_set(errno, "open the bundle %s", bundle);
-		else
-			fd = idmap_tree(s, m, &o, *bfd);
+		fd = open_bundle(bundle, bfd) < 0 ? -1 : idmap_tree(s, m, &o, *bfd);
 		if (fd < 0)
 			err_prefix("mounts[%zu]: idmap", i);
+	} else {
+		fd = host_bind_tree(s, m, &o, bundle, bfd);
 	}
 	mount_opts_free(&o);
 	return fd;

@@ -6,7 +6,9 @@
  * (open_tree + mount_setattr(MOUNT_ATTR_IDMAP)) before cloning the init,
  * which inherits the fds and only attaches them (rootfs_ctx.mount_trees).
  * A mapping is read as on-disk id (containerID) -> id seen through the
- * mount (hostID), as the kernel and user namespace maps do. */
+ * mount (hostID), as the kernel and user namespace maps do.
+ * The same trees carry the plain bind mounts of a container with a user
+ * namespace, whose sources its root may not reach. */
 #pragma once
 
 #include <stdbool.h>
@@ -20,7 +22,8 @@ bool idmap_wanted(const struct spec_mount *m, const struct mount_opts *o);
 /* The spec's rules for mount i: a bind mount, and a mapping to use (its
  * own, or the container's user namespace). "mounts[i]: idmap: ...". */
 int idmap_validate_mount(const struct spec *s, size_t i, const struct mount_opts *o, bool bind);
-/* One fd per spec mount: the idmapped detached tree, or -1. *out stays
- * NULL when no mount is idmapped. Relative sources start at bundle. */
+/* One fd per spec mount: the detached tree to attach (idmapped, or a bind
+ * of a user namespace container), or -1. *out stays NULL when there is
+ * none. Relative sources start at bundle. */
 int idmap_prepare(const struct spec *s, const char *bundle, int **out);
 void idmap_close(int *fds, size_t n);

@@ -133,7 +133,8 @@ static int run_hooks_inside(const struct init_args *a, enum hook_kind k, enum st
 	if (!a->spec->hooks.count[k])
 		return 0;
 	_cleanup_free_ char *json = state_hook_json(a->st, status, a->host_pid);
-	return hooks_run(&a->spec->hooks, k, json);
+	/* createContainer in the rootfs, as runc: tools give it relative paths */
+	return hooks_run(&a->spec->hooks, k, json, k == HOOK_CREATE_CONTAINER ? a->rootfs : NULL);
 }
 
 /* The parent moves us into our cgroup while we build the rootfs (the first
@@ -192,12 +193,15 @@ static void build_rootfs(struct init_args *a)
 	TRY(a, run_hooks_inside(a, HOOK_CREATE_CONTAINER, STATUS_CREATING));
 	log_debug("entering the rootfs (%s)",
 		  s->linux.ns[NS_MNT].present && !a->no_pivot ? "pivot_root" : "no pivot_root");
-	if (s->linux.ns[NS_MNT].present) {
+	if (s->linux.ns[NS_MNT].present)
 		TRY(a, rootfs_pivot(&rc));
-		TRY(a, rootfs_finalize(&rc));
-	} else if (chroot(a->rootfs) < 0 || chdir("/") < 0) {
+	else if (chroot(a->rootfs) < 0 || chdir("/") < 0)
 		TRY(a, err_set(errno, "chroot %s", a->rootfs));
-	}
+	/* /dev/console is made before /dev or / turn read-only (as runc) */
+	if (s->process->terminal)
+		TRY(a, terminal_setup_init(a->console_fd, s->process));
+	if (s->linux.ns[NS_MNT].present)
+		TRY(a, rootfs_finalize(&rc));
 }
 
 /* Blocks until `corun start` opens the fifo's read end. The fd stays open
@@ -274,8 +278,6 @@ void init_main(const struct init_args *args)
 	if (s->linux.ns[NS_UTS].present)
 		TRY(&a, set_names(s));
 	build_rootfs(&a);
-	if (p->terminal)
-		TRY(&a, terminal_setup_init(a.console_fd, p));
 	if (a.console_fd >= 0)
 		close(take_fd(&a.console_fd));
 

@@ -55,9 +55,11 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec);
  * the state dir unlocked meanwhile: the last step of the caller. */
 int start_notified(int dirfd, const struct cstate *st, const struct spec *spec);
 
-/* Undoes create: cgroup, poststop hooks (warnings only), state dir. */
-int destroy_container(const struct global_opts *g, const struct cstate *st,
-		      const struct spec *spec);
+/* Undoes create: cgroup, poststop hooks (warnings only) run in hooks_dir
+ * (NULL: ours; run gives the bundle, delete its caller's cwd, as runc),
+ * state dir. */
+int destroy_container(const struct global_opts *g, const struct cstate *st, const struct spec *spec,
+		      const char *hooks_dir);
 
 /* Sends sig to the init, guarding against pid reuse with a pidfd and the
  * saved start time. ESRCH is not an error when quiet_gone. */

@@ -47,20 +47,23 @@ static int privileged_attrs(const struct process_finish *f)
 	return p->has_caps ? caps_drop_bounding(&p->caps) : 0;
 }
 
-/* Step 2: as runc, cwd is entered while privileged, so a directory only
+/* Step 3: as runc, cwd is entered while privileged, so a directory only
  * root may enter works for any user; where root cannot (rootless, a
  * root-squashed mount) the user may, so try again as the user. */
 static int user_and_cwd(const struct spec_process *p, bool set_groups)
 {
-	int early = chdir(p->cwd) < 0 ? errno : 0;
+	bool in_cwd = chdir(p->cwd) == 0;
+	/* only a permission error is tried again as the user */
+	if (!in_cwd && errno != EACCES && errno != EPERM)
+		return err_set(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
 	if (user_apply(&p->user, set_groups) < 0)
 		return -1;
-	if (early && chdir(p->cwd) < 0)
+	if (!in_cwd && chdir(p->cwd) < 0)
 		return err_set(errno, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
 	return check_cwd_inside(p->cwd);
 }
 
-/* Step 4, before the filter. A filter loaded without no_new_privs needs
+/* Step 5, before the filter. A filter loaded without no_new_privs needs
  * CAP_SYS_ADMIN: keep what the uid switch left permitted effective until
  * it is loaded (finish_caps then sets the config's sets). */
 static int caps_before_filter(const struct process_finish *f)

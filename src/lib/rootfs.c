@@ -325,7 +325,7 @@ struct mount_job {
 	const struct spec_mount *m;
 	const struct mount_opts *o;
 	int dest_fd;
-	int tree_fd; /* a tree built by the runtime (idmapped), or -1 */
+	int tree_fd; /* a tree built by the runtime (idmap.h), or -1 */
 	bool existed;
 	mode_t old_mode;
 };
@@ -458,7 +458,8 @@ static int check_pseudo_dest(const struct mount_job *j)
 	if (fd < 0 || fstat(fd, &sb) < 0)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(sb.st_mode))
-		return err_set(0, "%s must be mounted on an ordinary directory", j->m->type);
+		return err_set(0, "filesystem \"%s\" must be mounted on ordinary directory",
+			       j->m->type);
 	return 0;
 }
 
@@ -468,7 +469,9 @@ static int do_mount_job(struct mount_job *j)
 	bool bind = is_bind(m, j->o), file = false;
 	if (bind) {
 		struct stat sb;
-		if (stat(m->source, &sb) < 0)
+		/* a tree the runtime built: the source may be out of our reach */
+		int r = j->tree_fd >= 0 ? fstat(j->tree_fd, &sb) : stat(m->source, &sb);
+		if (r < 0)
 			return err_set(errno, "source \"%s\"", m->source);
 		file = !S_ISDIR(sb.st_mode);
 	}
@@ -532,6 +535,10 @@ int rootfs_prepare(const struct rootfs_ctx *c)
 	const struct spec *s = c->spec;
 	unsigned long prop =
 	    s->linux.rootfs_propagation ? s->linux.rootfs_propagation : MS_SLAVE | MS_REC;
+	/* the rootfs could not be bound from an unbindable "/": private until
+	 * rootfs_finalize makes it unbindable */
+	if (prop & MS_UNBINDABLE)
+		prop = MS_PRIVATE | (prop & MS_REC);
 	umask(0);
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return err_set(errno, "set the propagation of /");
@@ -656,9 +663,11 @@ int rootfs_finalize(const struct rootfs_ctx *c)
 	if (dev_readonly(s, rootfd) < 0)
 		return -1;
 	/* the new "/" is a private bind; only now can it be made shared (or
-	 * anything else) without touching the host's mounts */
-	if (s->linux.rootfs_propagation &&
-	    mount(NULL, "/", NULL, s->linux.rootfs_propagation, NULL) < 0)
+	 * anything else) without touching the host's mounts. Unbindable at
+	 * the very end: the read-only paths and masks are binds from it. */
+	unsigned long prop = s->linux.rootfs_propagation;
+	bool unbindable = prop & MS_UNBINDABLE;
+	if (prop && !unbindable && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return err_set(errno, "linux.rootfsPropagation: set the propagation of /");
 	/* before the masks: a mask bound from a read-only root is read-only
 	 * too, as in runc */
@@ -673,6 +682,8 @@ int rootfs_finalize(const struct rootfs_ctx *c)
 	for (size_t i = 0; s->linux.masked_paths && s->linux.masked_paths[i]; i++)
 		if (mask_path(rootfd, s->linux.masked_paths[i]) < 0)
 			return err_prefix("linux.maskedPaths[%zu]", i);
+	if (unbindable && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return err_set(errno, "linux.rootfsPropagation: make / unbindable");
 	umask(022);
 	return 0;
 }

@@ -21,7 +21,8 @@ struct rootfs_ctx {
 	int (*mount_cgroup)(int dest_fd, const struct spec_mount *m, void *ud);
 	void *ud;
 	/* per spec mount, a detached tree the runtime built (idmapped mounts,
-	 * see idmap.h) to attach as is, or -1; NULL when there are none */
+	 * binds of a user namespace container, see idmap.h) to attach as is,
+	 * or -1; NULL when there are none */
 	const int *mount_trees;
 };
 

@@ -50,7 +50,11 @@ static int connect_listener(const char *path)
 		r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	} while (r < 0 && errno == EINTR);
 	if (r < 0)
-		return err_set(errno, "seccomp: connect to listenerPath %s", path);
+		return err_set(
+		    errno,
+		    "failed to connect with seccomp agent specified in the seccomp profile: "
+		    "connect to listenerPath %s",
+		    path);
 	return take_fd(&fd);
 }
 

@@ -49,7 +49,7 @@ int state_dir_create(const char *root, const char *id)
 	 * exactly one succeeds, the other gets EEXIST */
 	if (mkdirat(rfd, id, 0711) < 0) {
 		if (errno == EEXIST)
-			return err_set(0, "container with id exists: %s", id);
+			return err_set(0, "container with given ID already exists: %s", id);
 		return err_set(errno, "mkdir %s/%s", root, id);
 	}
 	_cleanup_close_ int fd = openat(rfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -38,7 +38,8 @@ const char *status_name(enum status s);
 int state_validate_id(const char *id);
 
 /* Creates ROOT (0700, parents too) and ROOT/ID (0711); fails with
- * "container with id exists: ID" when taken. Returns an O_DIRECTORY fd. */
+ * "container with given ID already exists: ID" (runc's words) when taken. Returns an O_DIRECTORY
+ * fd. */
 int state_dir_create(const char *root, const char *id);
 /* Opens ROOT/ID; "container does not exist" when absent. */
 int state_dir_open(const char *root, const char *id);

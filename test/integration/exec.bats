@@ -161,6 +161,25 @@ fds_of() {
 	assert_equal "$output" /
 }
 
+@test "exec: a --cwd the user cannot search is entered before the user switch (runc)" {
+	# a user namespace container whose /mnt is a host dir only the
+	# container's root may enter (as an engine's volume can be)
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.mounts += [{"destination": "/mnt", "type": "bind", "source": $d, "options": ["rbind"]}]' \
+		--arg d "$TEST_DIR/vol"
+	mkdir "$TEST_DIR/vol"
+	chown 100000:100000 "$TEST_DIR/vol"
+	chmod 700 "$TEST_DIR/vol"
+	start_ct
+	run ex --cwd /mnt -u 1000 "$CID" sh -c 'pwd; ls 2>&1; id -u'
+	assert_success
+	assert_equal "${lines[0]}" /mnt
+	assert_output_contains "Permission denied"
+	assert_equal "${lines[2]}" 1000
+}
+
 @test "exec: -u uid:gid and -g set the ids and groups" {
 	start_ct
 	run ex -u 1000:1001 -g 5 -g 6 "$CID" cat /proc/self/status
@@ -306,6 +325,32 @@ fds_of() {
 	run ex --cgroup a:b --cgroup c "$CID" true
 	assert_status 255
 	assert_output_contains "missing <controller>: prefix"
+}
+
+@test "exec: --cgroup paths that leave the container's cgroup, unknown controllers (runc's words)" {
+	start_ct
+	local a
+	for a in .. ../x x/../../y /../x; do
+		run ex --cgroup "$a" "$CID" true
+		assert_status 255
+		assert_output_contains "$a is not a sub cgroup path"
+	done
+	run ex --cgroup pids:../x "$CID" true
+	assert_status 255
+	assert_output_contains "../x is not a sub cgroup path"
+	grep -qw pids /proc/self/cgroup || skip "no cgroup v1 hierarchies: no controller to check"
+	run ex --cgroup bogus:x "$CID" true
+	assert_status 255
+	assert_output_contains "unknown controller bogus"
+	# ".." that stays inside is cleaned away, as runc does
+	dir=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$(ct_pid)/cgroup")
+	mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/mounts)
+	[ -n "$dir" ] && [ -n "$mnt" ] || skip "no cgroup v1 pids hierarchy"
+	mkdir "$mnt$dir/sub"
+	run ex --cgroup pids:nosuch/../sub "$CID" cat /proc/self/cgroup
+	rmdir "$mnt$dir/sub" 2>/dev/null || true
+	assert_success
+	assert_output_contains "pids:$dir/sub"
 }
 
 @test "exec: CVE-2019-5736 #!/proc/self/exe leaves the runtime intact" {

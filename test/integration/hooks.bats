@@ -235,3 +235,58 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	# poststart saw the exec'd program, not the runtime's init
 	[[ "$(cat "$HOOKDIR/exe")" == */busybox ]] || fail "poststart saw $(cat "$HOOKDIR/exe")"
 }
+
+@test "hooks: createContainer runs in the rootfs, the runtime's hooks in the bundle (runc)" {
+	hooks_setup
+	for h in prestart createRuntime createContainer poststart poststop; do
+		update_config ".hooks.$h = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\",
+			\"pwd >\$0/$h.cwd\", \$d]}]" --arg d "$HOOKDIR"
+	done
+	# a relative path in a createContainer hook's args is inside the rootfs
+	update_config '.hooks.createContainer += [{"path": "/bin/sh", "args": ["sh", "-c",
+		"test -x bin/busybox && echo found >$0/rel", $d]}]' --arg d "$HOOKDIR"
+	set_args true
+	cd /
+	run run_ct
+	assert_success
+	assert_equal "$(cat "$HOOKDIR/createContainer.cwd")" "$(realpath "$BUNDLE/rootfs")"
+	assert_equal "$(cat "$HOOKDIR/rel")" found
+	for h in prestart createRuntime poststart poststop; do
+		assert_equal "$(cat "$HOOKDIR/$h.cwd")" "$(realpath "$BUNDLE")"
+	done
+}
+
+@test "hooks: a failing poststop hook is a warning and the next poststop hooks still run" {
+	skip_if_runc "runc 1.1 stops at the first failing poststop hook (the spec: the rest run)"
+	hooks_setup
+	update_config '.hooks.poststop = [{"path": "/bin/sh", "args": ["sh", "-c", "echo oops >&2; exit 3"]},
+		{"path": "/bin/sh", "args": ["sh", "-c", "echo second >>$0/log", $d]},
+		{"path": "/bin/false"},
+		{"path": "/bin/sh", "args": ["sh", "-c", "echo fourth >>$0/log", $d]}]' --arg d "$HOOKDIR"
+	set_args true
+	run_ct --keep
+	run runtime delete "$CID"
+	assert_success
+	assert_output_contains "level=warning" "error running hook #0: error running hook: exit status 3" \
+		"stderr: oops" "error running hook #2"
+	assert_equal "$(hook_names)" "second fourth "
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "hooks: a failed hook's exit status, stdout and stderr are in the error (runc's words)" {
+	hooks_setup
+	update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c",
+		"echo some-out; echo why-it-failed >&2; exit 5"]}]'
+	set_args true
+	run create_ct
+	assert_failure
+	assert_output_contains "error running hook #0: error running hook: exit status 5, stdout: some-out" \
+		"stderr: why-it-failed"
+	assert_nothing_left
+	# a hook that succeeds says nothing (runc keeps its output too)
+	update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c",
+		"echo chatty-out; echo chatty-err >&2"]}]'
+	run run_ct
+	assert_success
+	assert_output_not_contains chatty
+}

@@ -405,4 +405,43 @@ fg_run() {
 	done
 	[ "$bad" -eq 0 ] || fail "$bad of 200 creates hid the init's error"
 	assert_nothing_left
+
+# expect_words WORDS RUNTIME_ARGS...: the call fails and says WORDS.
+expect_words() {
+	local words=$1
+	shift
+	run runtime "$@" </dev/null 3>&-
+	assert_failure
+	assert_output_contains "$words"
+}
+
+@test "errors: runc's words that scripts look for" {
+	local c
+	for c in state kill delete start pause resume ps "events --stats" "update --memory 10M"; do
+		# shellcheck disable=SC2086
+		expect_words "container does not exist" $c nosuch
+	done
+	expect_words "container does not exist" exec nosuch true
+	expect_words "invalid container ID format" create -b "$BUNDLE" a/b
+	expect_words "invalid container ID format" state ../x
+	set_args sleep 100
+	run_detached
+	expect_words "container with given ID already exists" create -b "$BUNDLE" "$CID"
+	expect_words "container with given ID already exists" run -d -b "$BUNDLE" "$CID"
+	expect_words "cannot delete container $CID that is not stopped: running" delete "$CID"
+	expect_words "cannot start an already running container" start "$CID"
+	expect_words "container not paused" resume "$CID"
+	expect_words "unable to signal init" kill "$CID" 99
+	runtime pause "$CID"
+	expect_words "cannot exec in a paused container" exec "$CID" true
+	expect_words "cannot delete container $CID that is not stopped: paused" delete "$CID"
+	runtime resume "$CID"
+	runtime kill "$CID" KILL
+	wait_status "$CID" stopped
+	expect_words "container not running" kill "$CID" KILL
+	expect_words "container not running" pause "$CID"
+	expect_words "container not running" update --memory 10M "$CID"
+	expect_words "cannot start a container that has stopped" start "$CID"
+	expect_words "cannot exec in a stopped container" exec "$CID" true
+	expect_words "container with id $CID is not running" events --stats "$CID"
 }

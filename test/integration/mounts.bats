@@ -228,6 +228,78 @@ has_opt() {
 	assert_output_contains WROTE
 }
 
+@test "devices: fileMode with the file type bits (as podman writes it) keeps the permissions" {
+	# podman --device /dev/zero writes 8630 (0o20666); a regular file's
+	# st_mode (0o100640) and an all-ones uint32 (0o7777 left) are taken too.
+	update_config '.linux.devices = [
+		{"path": "/dev/pzero", "type": "c", "major": 1, "minor": 5, "fileMode": 8630},
+		{"path": "/dev/pnull", "type": "c", "major": 1, "minor": 3, "fileMode": 33184},
+		{"path": "/dev/pfifo", "type": "p", "fileMode": 4294967295}]'
+	set_args stat -c "%n %F %t:%T %a" /dev/pzero /dev/pnull /dev/pfifo
+	run run_ct
+	assert_success
+	assert_equal "${lines[0]}" "/dev/pzero character special file 1:5 666"
+	assert_equal "${lines[1]}" "/dev/pnull character special file 1:3 640"
+	[[ ${lines[2]} == "/dev/pfifo fifo 0:0 "*777 ]] || fail "fifo: ${lines[2]}"
+}
+
+@test "devices: a fileMode that is no uint32 is refused" {
+	for m in -1 4294967296; do
+		update_config '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 1,
+			"minor": 5, "fileMode": $m}]' --argjson m "$m"
+		run run_ct
+		assert_failure
+		assert_output_contains fileMode
+		assert_nothing_left
+	done
+}
+
+# run_in_pty: runs $CID in the foreground on a fresh pty (script's), its
+# output with CRs removed in $output.
+run_in_pty() {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	run script -qec "CORUN_TEST_TAG=$TAG $RUNTIME --root $ROOT run -b $BUNDLE $CID" /dev/null </dev/null
+	output=${output//$'\r'/}
+}
+
+@test "devices: a read-only /dev tmpfs gets its devices and /dev/console, then turns read-only" {
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"] |
+		.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3}] |
+		.process.terminal = true'
+	set_args sh -c 'stat -Lc "%n %t:%T" /dev/console /dev/null /dev/mynull /dev/ptmx;
+		touch /dev/new 2>/dev/null || echo DEVRO; touch /dev/shm/x && echo SHMRW;
+		echo x >/dev/null && echo NULLOK; grep " /dev " /proc/self/mountinfo'
+	run_in_pty
+	assert_success
+	assert_output_contains "/dev/null 1:3" "/dev/mynull 1:3" "/dev/ptmx 5:2" DEVRO SHMRW NULLOK
+	echo "$output" | grep -q "/dev/console 88:" || fail "no pty at /dev/console: $output"
+	[[ $(mnt /dev) == ro,* ]] || fail "/dev not read-only: $(mnt /dev)"
+}
+
+@test "root.readonly: /dev/console of a terminal is made in a read-only rootfs's /dev" {
+	update_config 'del(.mounts[] | select(.destination == "/dev" or
+		.destination == "/dev/shm" or .destination == "/dev/mqueue")) |
+		.root.readonly = true | .process.terminal = true'
+	set_args sh -c 'stat -c "%n %t:%T" /dev/console; touch /x 2>/dev/null || echo ROOTRO'
+	run_in_pty
+	assert_success
+	assert_output_contains ROOTRO
+	echo "$output" | grep -q "/dev/console 88:" || fail "no pty at /dev/console: $output"
+}
+
+@test "mounts: proc or sysfs on a symlink: runc's words" {
+	# after the cgroup mount: an init failing before it races its error
+	# message against the parent's cgroup message (sync: "Connection reset")
+	mkdir "$BUNDLE/rootfs/realdir"
+	ln -s realdir "$BUNDLE/rootfs/proc2"
+	update_config '.mounts += [{"destination": "/proc2", "type": "proc", "source": "proc"}]'
+	set_args true
+	run run_ct
+	assert_failure
+	assert_output_contains 'must be mounted on ordinary directory' proc
+	assert_nothing_left
+}
+
 @test "mounts: a relative destination is relative to /" {
 	update_config '.mounts += [{"destination": "relmnt", "type": "tmpfs", "source": "tmpfs"}]'
 	set_args sh -c 'cat /proc/self/mountinfo'
@@ -291,6 +363,42 @@ has_opt() {
 	run run_ct
 	assert_success
 	echo "$output" | awk '$5 == "/"' | grep -q ' shared:' || fail "/ not shared: $output"
+}
+
+@test "rootfsPropagation: unbindable and runbindable make / (and below) unbindable" {
+	skip_if_runc "runc 1.1.5 cannot bind an unbindable rootfs onto itself (EINVAL)"
+	update_config '.mounts += [{"destination": "/mnt", "type": "tmpfs", "source": "tmpfs"}]'
+	for p in unbindable runbindable; do
+		update_config '.linux.rootfsPropagation = $p' --arg p "$p"
+		set_args cat /proc/self/mountinfo
+		run run_ct
+		assert_success
+		echo "$output" | awk '$5 == "/"' | grep -q ' unbindable ' || fail "$p: / bindable: $output"
+		# the read-only paths and masks were bound before
+		echo "$output" | awk '$5 == "/proc/sys"' | grep -q . || fail "$p: no /proc/sys: $output"
+		if [ "$p" = runbindable ]; then
+			echo "$output" | awk '$5 == "/mnt"' | grep -q ' unbindable ' ||
+				fail "runbindable: /mnt bindable: $output"
+		else
+			! echo "$output" | awk '$5 == "/mnt"' | grep -q ' unbindable ' ||
+				fail "unbindable: /mnt unbindable too: $output"
+		fi
+	done
+	run run_ct --no-pivot
+	assert_success
+}
+
+@test "rootfsPropagation: slave and rslave follow the host, as runc" {
+	# in a namespace of our own whose / is shared, as systemd makes it
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	for p in slave rslave; do
+		update_config '.linux.rootfsPropagation = $p' --arg p "$p"
+		set_args cat /proc/self/mountinfo
+		run unshare -m --propagation shared \
+			"$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$CID" </dev/null
+		assert_success
+		echo "$output" | awk '$5 == "/"' | grep -q ' master:' || fail "$p: / not a slave: $output"
+	done
 }
 
 @test "--no-pivot: the container runs in its rootfs" {

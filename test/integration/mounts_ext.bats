@@ -97,6 +97,31 @@ make_owned_dir() {
 	assert_equal "$(stat -c %u:%g "$TEST_DIR/own/new")" 1000:1000
 }
 
+@test "mounts_ext: user namespace: bind sources behind a 0700 host directory of root" {
+	userns_config
+	mkdir -p "$TEST_DIR/priv/d" "$BUNDLE/rootfs/d" "$BUNDLE/rootfs/data" "$BUNDLE/rootfs/data2"
+	echo in-d >"$TEST_DIR/priv/d/f"
+	echo a-file >"$TEST_DIR/priv/file"
+	chmod 700 "$TEST_DIR/priv"
+	touch "$BUNDLE/rootfs/file" "$BUNDLE/rootfs/data/on-disk"
+	# the sources are the host's paths (as runc): /data2 is the rootfs's
+	# own data dir, not the tmpfs the container mounts over /data first
+	update_config '.mounts += [
+		{"destination": "/d", "type": "bind", "source": ($p + "/d"), "options": ["rbind", "ro"]},
+		{"destination": "/file", "type": "bind", "source": ($p + "/file"), "options": ["bind"]},
+		{"destination": "/data", "type": "tmpfs", "source": "tmpfs"},
+		{"destination": "/data2", "type": "bind", "source": $r, "options": ["rbind"]}]' \
+		--arg p "$TEST_DIR/priv" --arg r "$BUNDLE/rootfs/data"
+	set_args sh -c 'cat /d/f /file; touch /d/x 2>/dev/null || echo RO; ls /data2; cat /proc/self/mountinfo'
+	run run_ct
+	assert_success
+	assert_equal "${lines[0]}" in-d
+	assert_equal "${lines[1]}" a-file
+	assert_equal "${lines[2]}" RO
+	assert_equal "${lines[3]}" on-disk
+	has_opt "$(mnt_opts /d)" ro
+}
+
 @test "mounts_ext: idmap with a container user namespace" {
 	make_owned_dir
 	userns_config

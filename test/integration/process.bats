@@ -130,6 +130,16 @@ custom_caps='{"bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_NET
 	assert_equal "$output" /tmp
 }
 
+@test "cwd: a directory the user cannot search (/root) is entered as root, as runc" {
+	update_config '.process.cwd = "/root" | .process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'pwd; ls 2>&1; id -u'
+	run run_ct
+	assert_success
+	assert_equal "${lines[0]}" /root
+	assert_output_contains "Permission denied"
+	assert_equal "${lines[2]}" 1000
+}
+
 @test "env: the spec's variables and nothing of the host's" {
 	update_config '.process.env += ["FOO=bar baz", "EMPTY="]'
 	set_args env

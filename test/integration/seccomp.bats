@@ -319,7 +319,9 @@ notify_config() {
 		"listenerPath": $p, "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}')"
 	run runtime create -b "$BUNDLE" "$CID"
 	assert_status 1
-	assert_output_contains "seccomp: connect to listenerPath $TEST_DIR/nobody.sock"
+	# runc's words, then ours
+	assert_output_contains "failed to connect with seccomp agent specified in the seccomp profile"
+	is_runc || assert_output_contains "connect to listenerPath $TEST_DIR/nobody.sock: No such file"
 	assert_nothing_left
 }
 
@@ -352,10 +354,19 @@ bad_seccomp() {
 		'linux.seccomp.syscalls[0].args[0].index: must be from 0 to 5'
 	bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"],
 		"action": "SCMP_ACT_NOTIFY"}]}' \
-		'linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY'
+		'listenerPath is not set'
 	bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [],
 		"action": "SCMP_ACT_ERRNO"}]}' \
 		'linux.seccomp.syscalls[0].names: must have at least one entry'
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY for write or as the default is refused up front, in runc's words" {
+	# before a listener is even looked for: no agent is listening here
+	bad_seccomp "$(jq -n --arg p "$TEST_DIR/nobody.sock" '{"defaultAction": "SCMP_ACT_ALLOW",
+		"listenerPath": $p, "syscalls": [{"names": ["mkdir", "write"], "action": "SCMP_ACT_NOTIFY"}]}')" \
+		'SCMP_ACT_NOTIFY cannot be used for the write syscall'
+	bad_seccomp "$(jq -n --arg p "$TEST_DIR/nobody.sock" '{"defaultAction": "SCMP_ACT_NOTIFY",
+		"listenerPath": $p}')" 'SCMP_ACT_NOTIFY cannot be used as default action'
 }
 
 @test "seccomp: an architecture this libseccomp lacks is refused at create" {

@@ -16,7 +16,7 @@
 #include "procattr.h"
 #include "sysctl.h"
 
-#define PLAN 46
+#define PLAN 53
 static int n_test, n_fail;
 
 static void ok(bool cond, const char *fmt, ...) PRINTF(2, 3);
@@ -268,12 +268,18 @@ static struct spec_hook sh_hook(const char *script, char **env, int timeout)
 	return (struct spec_hook){.path = "/bin/sh", .args = args, .env = env, .timeout = timeout};
 }
 
-static int run_hooks(struct spec_hook *list, size_t n, const char *st)
+static int run_hooks_kind(enum hook_kind k, struct spec_hook *list, size_t n, const char *st,
+			  const char *dir)
 {
 	struct spec_hooks h = {0};
-	h.list[HOOK_PRESTART] = list;
-	h.count[HOOK_PRESTART] = n;
-	return hooks_run(&h, HOOK_PRESTART, st);
+	h.list[k] = list;
+	h.count[k] = n;
+	return hooks_run(&h, k, st, dir);
+}
+
+static int run_hooks(struct spec_hook *list, size_t n, const char *st)
+{
+	return run_hooks_kind(HOOK_PRESTART, list, n, st, NULL);
 }
 
 static int64_t ms_since(const struct timespec *t0)
@@ -330,29 +336,74 @@ static void test_hooks_io(void)
 static void test_hooks_errors(void)
 {
 	struct spec_hook two[2] = {sh_hook("exit 0", NULL, 0), sh_hook("exit 3", NULL, 0)};
-	fails_with(run_hooks(two, 2, state), "prestart hook #1 (/bin/sh): exit status 3",
-		   "non-zero exit names the hook and status");
+	fails_with(run_hooks(two, 2, state),
+		   "error running hook #1: error running hook: exit status 3, stdout: , stderr:  "
+		   "(prestart hook /bin/sh)",
+		   "non-zero exit: runc's words, then the hook");
 	free(two[0].args);
 	free(two[1].args);
 
 	struct spec_hook h = sh_hook("kill -9 $$", NULL, 0);
-	fails_with(run_hooks(&h, 1, state), "prestart hook #0 (/bin/sh): killed by signal 9",
+	fails_with(run_hooks(&h, 1, state),
+		   "error running hook #0: error running hook: signal: killed, stdout: , stderr:  "
+		   "(prestart hook /bin/sh)",
 		   "hook killed by a signal");
 	free(h.args);
 
 	struct spec_hook nx = {.path = "/nonexistent/hook"};
 	fails_with(run_hooks(&nx, 1, state),
-		   "prestart hook #0 (/nonexistent/hook): exec: No such file or directory",
+		   "error running hook #0: fork/exec /nonexistent/hook: No such file or directory "
+		   "(prestart hook /nonexistent/hook)",
 		   "hook that cannot be executed");
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	h = sh_hook("sleep 5", NULL, 1);
-	fails_with(run_hooks(&h, 1, state), "prestart hook #0 (/bin/sh): timed out after 1s",
+	fails_with(run_hooks(&h, 1, state),
+		   "error running hook #0: hook ran past specified timeout of 1.0s "
+		   "(prestart hook /bin/sh)",
 		   "hook past its timeout is killed");
 	int64_t ms = ms_since(&t0);
 	ok(ms >= 900 && ms < 2500, "timeout took %lld ms", (long long)ms);
 	free(h.args);
+}
+
+static void test_hooks_output_dir(void)
+{
+	/* output is kept for the message (not shown), and not past the cap;
+	 * more than a pipe holds must not block the hook */
+	struct spec_hook h =
+	    sh_hook("echo OUT; echo ERR >&2; head -c 200000 /dev/zero; exit 2", NULL, 5);
+	int rc = run_hooks(&h, 1, state);
+	ok(rc < 0 && strstr(err_msg(), "exit status 2, stdout: OUT\n") &&
+	       strstr(err_msg(), ", stderr: ERR\n (prestart hook /bin/sh)"),
+	   "stdout and stderr of a failed hook are in the message");
+	free(h.args);
+
+	_cleanup_free_ char *cwd = tmp_path("cwd");
+	_cleanup_free_ char *s1 = xasprintf("pwd > %s", cwd);
+	h = sh_hook(s1, NULL, 0);
+	ok(run_hooks_kind(HOOK_PRESTART, &h, 1, state, "/usr") == 0, "hook in a directory");
+	_cleanup_free_ char *got = slurp(cwd);
+	ok(strcmp(got, "/usr\n") == 0, "it runs there");
+	fails_with(run_hooks_kind(HOOK_PRESTART, &h, 1, state, "/nonexistent"),
+		   "error running hook #0: chdir /nonexistent: No such file or directory "
+		   "(prestart hook /bin/sh)",
+		   "a directory that is not there");
+	free(h.args);
+
+	/* poststop: a failure warns, the next hook runs, an error pending
+	 * from before stays */
+	_cleanup_free_ char *mark = tmp_path("mark");
+	_cleanup_free_ char *s2 = xasprintf("echo ran > %s", mark);
+	struct spec_hook ps[2] = {sh_hook("exit 4", NULL, 0), sh_hook(s2, NULL, 0)};
+	err_set(0, "earlier failure");
+	ok(run_hooks_kind(HOOK_POSTSTOP, ps, 2, state, NULL) == 0, "poststop failure: no error");
+	_cleanup_free_ char *m = slurp(mark);
+	ok(strcmp(m, "ran\n") == 0, "the next poststop hook ran");
+	ok(strcmp(err_msg(), "earlier failure") == 0, "the pending error is kept");
+	free(ps[0].args);
+	free(ps[1].args);
 }
 
 /* A state larger than a pipe holds, and a hook that never reads it. */
@@ -369,7 +420,9 @@ static void test_hooks_unread_stdin(void)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	h = sh_hook("sleep 5", NULL, 1);
-	fails_with(run_hooks(&h, 1, big), "prestart hook #0 (/bin/sh): timed out after 1s",
+	fails_with(run_hooks(&h, 1, big),
+		   "error running hook #0: hook ran past specified timeout of 1.0s "
+		   "(prestart hook /bin/sh)",
 		   "a full stdin pipe does not hold off the timeout");
 	ok(ms_since(&t0) < 2500, "... and it still took about 1s");
 	free(h.args);
@@ -390,6 +443,7 @@ int main(void)
 	test_hooks_io();
 	test_hooks_errors();
 	test_hooks_unread_stdin();
+	test_hooks_output_dir();
 	if (n_test != PLAN) {
 		printf("# planned %d tests, ran %d\n", PLAN, n_test);
 		n_fail++;

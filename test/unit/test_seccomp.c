@@ -159,16 +159,20 @@ static void test_listener_errors(void)
 {
 	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
 	      "\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-	      "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
+	      "linux.seccomp: listenerPath is not set (required with SCMP_ACT_NOTIFY)");
 	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerMetadata\":\"x\"}",
 	      "linux.seccomp.listenerMetadata: not allowed without listenerPath");
 	fails("{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/a\"}",
-	      "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action (the "
+	      "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be used as default action (the "
 	      "runtime's own syscalls would wait for the agent)");
 	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/a\",\"syscalls\":[{"
 	      "\"names\":[\"mkdir\",\"sendmsg\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-	      "linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for \"sendmsg\": "
-	      "the runtime hands the listener fd over with it");
+	      "linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for the sendmsg "
+	      "syscall (the runtime itself uses it after loading the filter)");
+	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	      "\"names\":[\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+	      "linux.seccomp.syscalls[0].names[0]: SCMP_ACT_NOTIFY cannot be used for the write "
+	      "syscall (the runtime itself uses it after loading the filter)");
 	char longp[200];
 	memset(longp, 'a', sizeof(longp));
 	longp[0] = '/';

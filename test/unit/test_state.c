@@ -57,7 +57,7 @@ static void test_dir_and_roundtrip(void)
 	ok(stat(c1, &sb) == 0 && (sb.st_mode & 07777) == 0711, "container dir is 0711");
 	ok(stat(nested, &sb) == 0 && (sb.st_mode & 07777) == 0700, "state root is 0700");
 	ok(state_dir_create(nested, "c1") < 0, "second create of the same id refused");
-	is_str(err_msg(), "container with id exists: c1", "exists: message");
+	is_str(err_msg(), "container with given ID already exists: c1", "exists: message");
 	ok(state_lock(fd, true) == 0 && state_lock(fd, false) == 0, "state_lock");
 
 	struct cstate st, rd;
