@@ -90,6 +90,19 @@ static void fill_state(const struct global_opts *g, const struct create_opts *o,
 	st->n_annotations = c->spec->n_annotations;
 }
 
+/* state.json while the container is being made, marked with our pid: a
+ * corun killed at any later step leaves the cgroup path and the init's
+ * pid where `list` and `delete` find them (a dead creator's container
+ * is stopped, and delete kills and removes what it names). */
+static int save_progress(struct creation *c)
+{
+	if (c->init > 0 && c->st.pid != c->init) {
+		c->st.pid = c->init;
+		c->st.start_time = proc_start_time(c->init);
+	}
+	return state_write(c->dirfd, &c->st);
+}
+
 /* State dir, the fifo the init blocks on until start, and the config copy
  * that start and delete read (later edits of config.json must not matter). */
 static int make_state_dir(const struct global_opts *g, const struct create_opts *o,
@@ -100,6 +113,11 @@ static int make_state_dir(const struct global_opts *g, const struct create_opts 
 		return -1;
 	c->dir_created = true;
 	if (state_lock(c->dirfd, true) < 0)
+		return -1;
+	/* before any cgroup or process exists */
+	c->st.creator = getpid();
+	c->st.creator_start = proc_start_time(c->st.creator);
+	if (save_progress(c) < 0)
 		return -1;
 	/* 0622 despite the umask: a non-root process.user opens it to write */
 	if (mkfifoat(c->dirfd, STATE_FIFO, 0622) < 0 || fchmodat(c->dirfd, STATE_FIFO, 0622, 0) < 0)
@@ -341,6 +359,8 @@ static int handshake(struct creation *c)
 			break;
 		case SYNC_PID:
 			c->init = m.value;
+			if (save_progress(c) < 0)
+				return -1;
 			waitpid(c->child, NULL, 0);
 			c->child = 0;
 			break;
@@ -407,10 +427,12 @@ int creation_run(const struct global_opts *g, const struct create_opts *o, struc
 		return -1;
 	fill_state(g, o, c);
 	char saved_err[1024];
-	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || handshake(c) < 0)
+	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || save_progress(c) < 0 ||
+	    handshake(c) < 0)
 		goto fail;
 	c->st.pid = c->init;
 	c->st.start_time = proc_start_time(c->init);
+	c->st.creator = 0; /* created: the live status from here on */
 	if (state_write(c->dirfd, &c->st) < 0)
 		goto fail;
 	close(c->sync_fd);

@@ -248,6 +248,9 @@ static int kill_container(const struct cstate *st)
 			(void)cg.drv->kill_all(&cg, SIGKILL);
 		cgroup_fini(&cg);
 	}
+	/* a create killed before its init existed left no pid */
+	if (st->pid <= 0)
+		return 0;
 	if (signal_init(st, SIGKILL, true) < 0)
 		return -1;
 	container_thaw_quiet(st); /* delete -f of a paused container */
@@ -277,7 +280,9 @@ int container_delete(const struct global_opts *g, const char *id, bool force)
 			rc = err_set(0, "cannot delete container %s that is not stopped: %s", id,
 				     status_name(s));
 	}
-	if (rc == 0 && s != STATUS_STOPPED)
+	/* a create that died half-way (stopped) may have left its init
+	 * waiting and processes in the cgroup */
+	if (rc == 0 && (s != STATUS_STOPPED || st.creator > 0))
 		rc = kill_container(&st);
 	if (rc == 0) {
 		_cleanup_spec_ struct spec *spec = NULL;
