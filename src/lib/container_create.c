@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -38,8 +39,8 @@ static int resolve_paths(const struct create_opts *o, struct creation *c)
 	if (spec_load(c->bundle, &c->spec, &c->raw, &c->raw_len) < 0)
 		return -1;
 	_cleanup_free_ char *root = c->spec->root_path[0] == '/'
-					    ? xstrdup(c->spec->root_path)
-					    : xasprintf("%s/%s", c->bundle, c->spec->root_path);
+					? xstrdup(c->spec->root_path)
+					: xasprintf("%s/%s", c->bundle, c->spec->root_path);
 	c->rootfs = realpath(root, NULL);
 	if (!c->rootfs)
 		return err_set(errno, "root.path %s", root);
@@ -55,19 +56,20 @@ static int validate(const struct create_opts *o, const struct creation *c)
 	if (!s->process)
 		return err_set(0, "process: required to create a container");
 	if (s->process->terminal && !o->console_socket && o->detach)
-		return err_set(0, "cannot allocate tty if corun will detach without setting console socket");
+		return err_set(
+		    0, "cannot allocate tty if corun will detach without setting console socket");
 	/* the socket is for whoever takes over a detached container's tty; in
 	 * the foreground corun relays the terminal itself */
 	if ((!s->process->terminal || !o->detach) && o->console_socket)
-		return err_set(0, "cannot use console socket if corun will not detach or allocate tty");
+		return err_set(
+		    0, "cannot use console socket if corun will not detach or allocate tty");
 	if (rootfs_validate(s) < 0 || sysctl_validate(s) < 0 || ns_validate_paths(s) < 0 ||
 	    netdev_validate(s) < 0 || (s->linux.intel_rdt && rdt_check_mounted() < 0))
 		return -1;
 	return 0;
 }
 
-static void fill_state(const struct global_opts *g, const struct create_opts *o,
-		       struct creation *c)
+static void fill_state(const struct global_opts *g, const struct create_opts *o, struct creation *c)
 {
 	struct cstate *st = &c->st;
 	struct arena *a = &st->arena;
@@ -218,8 +220,7 @@ static int cgroup_prepare(struct creation *c)
 	return fd;
 }
 
-static int spawn_init(const struct global_opts *g, const struct create_opts *o,
-		      struct creation *c)
+static int spawn_init(const struct global_opts *g, const struct create_opts *o, struct creation *c)
 {
 	(void)g;
 	int sv[2];
@@ -239,22 +240,22 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	int late = CLONE_NEWCGROUP | CLONE_NEWTIME;
 	int clone_flags = joins ? 0 : newns & ~late;
 	struct init_args ia = {
-		.spec = c->spec,
-		.st = &c->st,
-		.cg = &c->cg,
-		.seccomp = c->seccomp,
-		.bundle = c->bundle,
-		.rootfs = c->rootfs,
-		.sync_fd = sv[1],
-		.statedir_fd = c->dirfd,
-		.console_fd = init_console,
-		.preserve_fds = n_listen + o->preserve_fds,
-		.listen_fds = n_listen > 0,
-		.no_pivot = o->no_pivot,
-		.no_new_keyring = o->no_new_keyring,
-		.joins = joins,
-		.unshare_flags = joins ? newns : newns & late,
-		.mount_trees = c->mount_trees,
+	    .spec = c->spec,
+	    .st = &c->st,
+	    .cg = &c->cg,
+	    .seccomp = c->seccomp,
+	    .bundle = c->bundle,
+	    .rootfs = c->rootfs,
+	    .sync_fd = sv[1],
+	    .statedir_fd = c->dirfd,
+	    .console_fd = init_console,
+	    .preserve_fds = n_listen + o->preserve_fds,
+	    .listen_fds = n_listen > 0,
+	    .no_pivot = o->no_pivot,
+	    .no_new_keyring = o->no_new_keyring,
+	    .joins = joins,
+	    .unshare_flags = joins ? newns : newns & late,
+	    .mount_trees = c->mount_trees,
 	};
 	int cg_fd = cgroup_prepare(c);
 	if (cg_fd < 0 && c->cg_applied) {
@@ -288,6 +289,26 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	return 0;
 }
 
+/* An init that failed may be gone before it reads what we send: our send
+ * then fails (EPIPE), or our receive (ECONNRESET), while its error message
+ * still waits on the socket. That message says what went wrong. */
+static int init_error_or_last(const struct creation *c)
+{
+	char last[1024];
+	snprintf(last, sizeof(last), "%s", err_msg());
+	struct pollfd p = {.fd = c->sync_fd, .events = POLLIN};
+	struct sync_msg m;
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN) && sync_recv(c->sync_fd, &m) == 0 &&
+	    m.type == SYNC_ERROR)
+		return err_set(0, "%s", m.text);
+	return err_set(0, "%s", last);
+}
+
+static int send_to_init(const struct creation *c, enum sync_type type, int32_t value)
+{
+	return sync_send(c->sync_fd, type, value, NULL) < 0 ? init_error_or_last(c) : 0;
+}
+
 static int run_runtime_hooks(struct creation *c)
 {
 	c->hooks_started = true;
@@ -296,7 +317,7 @@ static int run_runtime_hooks(struct creation *c)
 	if (hooks_run(&c->spec->hooks, HOOK_PRESTART, json) < 0 ||
 	    hooks_run(&c->spec->hooks, HOOK_CREATE_RUNTIME, json) < 0)
 		return -1;
-	return sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, NULL);
+	return send_to_init(c, SYNC_HOOKS_DONE, 0);
 }
 
 /* The init loaded a notify filter: pass its listener fd on to the agent,
@@ -310,7 +331,7 @@ static int pass_seccomp_listener(struct creation *c, struct sync_msg *m)
 	_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_CREATING, c->init);
 	if (seccomp_listener_send(c->spec->linux.seccomp, fd, c->init, json) < 0)
 		return -1;
-	return sync_send(c->sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
+	return send_to_init(c, SYNC_SECCOMP_DONE, 0);
 }
 
 static bool no_resources(const struct spec_resources *r)
@@ -336,7 +357,7 @@ static int handshake(struct creation *c)
 	    ns_write_id_maps(c->child, c->spec) < 0)
 		return -1;
 	/* the init builds its rootfs while we place it in its cgroup */
-	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
+	if (send_to_init(c, SYNC_GO, 0) < 0)
 		return -1;
 	if (c->cg.drv && !c->cg.placed) {
 		/* set first: a half-applied cgroup is cleaned up too */
@@ -345,16 +366,18 @@ static int handshake(struct creation *c)
 			return -1;
 	}
 	/* value 1: the init has no cgroup to mount */
-	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, !c->cg.drv, NULL) < 0)
+	if (send_to_init(c, SYNC_CGROUP_DONE, !c->cg.drv) < 0)
 		return -1;
 	for (;;) {
 		struct sync_msg m;
+		/* an init that exits with our messages unread resets the
+		 * socket: its error message may still come after that */
 		if (sync_recv(c->sync_fd, &m) < 0)
-			return -1;
+			return init_error_or_last(c);
 		switch (m.type) {
 		case SYNC_USERMAP:
 			if (ns_write_id_maps(c->child, c->spec) < 0 ||
-			    sync_send(c->sync_fd, SYNC_USERMAP_DONE, 0, NULL) < 0)
+			    send_to_init(c, SYNC_USERMAP_DONE, 0) < 0)
 				return -1;
 			break;
 		case SYNC_PID:

@@ -184,7 +184,8 @@ int state_write(int dirfd, const struct cstate *st)
 		set_str(o, "freezeFile", st->freeze_file);
 	if (st->creator > 0) {
 		json_object_set_new(o, "creatorPid", json_integer(st->creator));
-		json_object_set_new(o, "creatorStartTime", json_integer((json_int_t)st->creator_start));
+		json_object_set_new(o, "creatorStartTime",
+				    json_integer((json_int_t)st->creator_start));
 	}
 	json_object_set_new(o, "annotations", annotations_json(st));
 	_cleanup_free_ char *text = jdump_compact(o);

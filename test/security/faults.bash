@@ -56,7 +56,7 @@ tagged_alive() {
 	local p
 	for p in $(pgrep -f -- "--root $ROOT|^(sleep|true|sh)( |\$)"); do
 		[ "$p" != $$ ] && [ "$p" != "$BASHPID" ] || continue
-		[[ $(tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null) == *"CORUN_TEST_TAG=$TAG"* ]] || continue
+		grep -qasF "CORUN_TEST_TAG=$TAG" "/proc/$p/environ" 2>/dev/null || continue
 		alive "$p" && echo "$p"
 	done
 	true
