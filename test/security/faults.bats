@@ -153,7 +153,7 @@ run_injections() {
 		"-e trace=pidfd_open -e inject=pidfd_open:error=ENOMEM|Cannot allocate memory" \
 		"-f -e trace=write -P /sys/fs/cgroup/pids/$CID/cgroup.procs -e inject=write:error=EIO|Input/output error" \
 		"-f -e trace=sendto,sendmsg -e inject=sendto,sendmsg:error=EIO|exec failed" \
-		"-e trace=recvmsg -e inject=recvmsg:error=EINTR|" \
+		"-e trace=recvmsg -e inject=recvmsg:error=EINTR:when=1|" \
 		"-f -P /bin/true -e trace=execve -e inject=execve:error=ENOMEM|Cannot allocate memory"; do
 		# shellcheck disable=SC2086
 		inject_fail ${spec%%|*} -- env CORUN_TEST_TAG="$TAG" "$RUNTIME" --root "$ROOT" exec "$CID" /bin/true
