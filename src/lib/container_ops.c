@@ -219,7 +219,8 @@ int container_kill(const struct global_opts *g, const char *id, int sig, bool al
 	return rc;
 }
 
-int destroy_container(const struct global_opts *g, const struct cstate *st, const struct spec *spec)
+int destroy_container(const struct global_opts *g, const struct cstate *st,
+		      const struct spec *spec)
 {
 	if (st->cgroup_path) {
 		struct cgroup cg = {0};
