@@ -116,6 +116,8 @@ run_bats() {
 
 [ "${SKIP_UNIT:-}" = 1 ] || run_unit
 [ "${SKIP_INTEGRATION:-}" = 1 ] || run_bats integration test/integration
+# The advisories' attacks, fault injection and the stress test.
+[ "${SKIP_SECURITY:-}" = 1 ] || run_bats security test/security
 # Engines skip, each with its reason, where they cannot run.
 [ "${SKIP_ENGINES:-}" = 1 ] ||
 	run_bats engines test/engines ENGINE_RUNTIME="${ENGINE_RUNTIME:-$RUNTIME}"

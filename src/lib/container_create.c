@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -90,6 +91,19 @@ static void fill_state(const struct global_opts *g, const struct create_opts *o,
 	st->n_annotations = c->spec->n_annotations;
 }
 
+/* state.json while the container is being made, marked with our pid: a
+ * corun killed at any later step leaves the cgroup path and the init's
+ * pid where `list` and `delete` find them (a dead creator's container
+ * is stopped, and delete kills and removes what it names). */
+static int save_progress(struct creation *c)
+{
+	if (c->init > 0 && c->st.pid != c->init) {
+		c->st.pid = c->init;
+		c->st.start_time = proc_start_time(c->init);
+	}
+	return state_write(c->dirfd, &c->st);
+}
+
 /* State dir, the fifo the init blocks on until start, and the config copy
  * that start and delete read (later edits of config.json must not matter). */
 static int make_state_dir(const struct global_opts *g, const struct create_opts *o,
@@ -100,6 +114,11 @@ static int make_state_dir(const struct global_opts *g, const struct create_opts 
 		return -1;
 	c->dir_created = true;
 	if (state_lock(c->dirfd, true) < 0)
+		return -1;
+	/* before any cgroup or process exists */
+	c->st.creator = getpid();
+	c->st.creator_start = proc_start_time(c->st.creator);
+	if (save_progress(c) < 0)
 		return -1;
 	/* 0622 despite the umask: a non-root process.user opens it to write */
 	if (mkfifoat(c->dirfd, STATE_FIFO, 0622) < 0 || fchmodat(c->dirfd, STATE_FIFO, 0622, 0) < 0)
@@ -308,6 +327,26 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	return 0;
 }
 
+/* An init that failed may be gone before it reads what we send: our send
+ * then fails (EPIPE), or our receive (ECONNRESET), while its error message
+ * still waits on the socket. That message says what went wrong. */
+static int init_error_or_last(const struct creation *c)
+{
+	char last[1024];
+	snprintf(last, sizeof(last), "%s", err_msg());
+	struct pollfd p = {.fd = c->sync_fd, .events = POLLIN};
+	struct sync_msg m;
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN) && sync_recv(c->sync_fd, &m) == 0 &&
+	    m.type == SYNC_ERROR)
+		return err_set(0, "%s", m.text);
+	return err_set(0, "%s", last);
+}
+
+static int send_to_init(const struct creation *c, enum sync_type type, int32_t value)
+{
+	return sync_send(c->sync_fd, type, value, NULL) < 0 ? init_error_or_last(c) : 0;
+}
+
 static int run_runtime_hooks(struct creation *c)
 {
 	c->hooks_started = true;
@@ -316,7 +355,7 @@ static int run_runtime_hooks(struct creation *c)
 	if (hooks_run(&c->spec->hooks, HOOK_PRESTART, json, c->bundle) < 0 ||
 	    hooks_run(&c->spec->hooks, HOOK_CREATE_RUNTIME, json, c->bundle) < 0)
 		return -1;
-	return sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, NULL);
+	return send_to_init(c, SYNC_HOOKS_DONE, 0);
 }
 
 /* The init loaded a notify filter: pass its listener fd on to the agent,
@@ -330,7 +369,7 @@ static int pass_seccomp_listener(struct creation *c, struct sync_msg *m)
 	_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_CREATING, c->init);
 	if (seccomp_listener_send(c->spec->linux.seccomp, fd, c->init, json) < 0)
 		return -1;
-	return sync_send(c->sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
+	return send_to_init(c, SYNC_SECCOMP_DONE, 0);
 }
 
 static bool no_resources(const struct spec_resources *r)
@@ -358,7 +397,7 @@ static int handshake(struct creation *c)
 	if (maps && ns_write_id_maps(c->child, c->spec) < 0)
 		return -1;
 	/* the init builds its rootfs while we place it in its cgroup */
-	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
+	if (send_to_init(c, SYNC_GO, 0) < 0)
 		return -1;
 	if (c->cg.drv && !c->cg.placed) {
 		log_debug("cgroup: %s, moving init %d into it", c->cg.path, (int)c->child);
@@ -368,21 +407,25 @@ static int handshake(struct creation *c)
 			return -1;
 	}
 	/* value 1: the init has no cgroup to mount */
-	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, !c->cg.drv, NULL) < 0)
+	if (send_to_init(c, SYNC_CGROUP_DONE, !c->cg.drv) < 0)
 		return -1;
 	for (;;) {
 		struct sync_msg m;
+		/* an init that exits with our messages unread resets the
+		 * socket: its error message may still come after that */
 		if (sync_recv(c->sync_fd, &m) < 0)
-			return -1;
+			return init_error_or_last(c);
 		switch (m.type) {
 		case SYNC_USERMAP:
 			if (ns_write_id_maps(c->child, c->spec) < 0 ||
-			    sync_send(c->sync_fd, SYNC_USERMAP_DONE, 0, NULL) < 0)
+			    send_to_init(c, SYNC_USERMAP_DONE, 0) < 0)
 				return -1;
 			break;
 		case SYNC_PID:
 			log_debug("init forked into its pid namespace: %d", (int)m.value);
 			c->init = m.value;
+			if (save_progress(c) < 0)
+				return -1;
 			waitpid(c->child, NULL, 0);
 			c->child = 0;
 			break;
@@ -474,10 +517,12 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 	if (cgroup_precheck(c) < 0)
 		return -1;
 	char saved_err[1024];
-	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || handshake(c) < 0)
+	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || save_progress(c) < 0 ||
+	    handshake(c) < 0)
 		goto fail;
 	c->st.pid = c->init;
 	c->st.start_time = proc_start_time(c->init);
+	c->st.creator = 0; /* created: the live status from here on */
 	if (state_write(c->dirfd, &c->st) < 0)
 		goto fail;
 	close(c->sync_fd);

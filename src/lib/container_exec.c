@@ -203,6 +203,8 @@ static int open_container(const struct global_opts *g, struct exec_ctx *c)
 		return err_set(0, "the container's config has no process");
 	/* a pidfd pins the init: a pid reused after this cannot fool setns */
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
+	if (c->pidfd < 0 && errno != ESRCH)
+		return err_set(errno, "pidfd_open container init %d", (int)c->st.pid);
 	if (c->pidfd < 0 || proc_start_time(c->st.pid) != c->st.start_time)
 		return err_set(0, "cannot exec in a stopped container");
 	return 0;

@@ -259,6 +259,9 @@ static int kill_container(const struct cstate *st, const struct spec *spec)
 			(void)cg.drv->kill_all(&cg, SIGKILL);
 		cgroup_fini(&cg);
 	}
+	/* a create killed before its init existed left no pid */
+	if (st->pid <= 0)
+		return 0;
 	if (signal_init(st, SIGKILL, true) < 0)
 		return -1;
 	container_thaw_quiet(st); /* delete -f of a paused container */
@@ -295,7 +298,9 @@ int container_delete(const struct global_opts *g, const char *id, bool force)
 	_cleanup_spec_ struct spec *spec = NULL;
 	if (rc == 0 && load_saved_spec(fd, &spec) < 0)
 		log_warn("delete %s: %s", id, err_msg());
-	if (rc == 0 && s != STATUS_STOPPED)
+	/* a create that died half-way (stopped) may have left its init
+	 * waiting and processes in the cgroup */
+	if (rc == 0 && (s != STATUS_STOPPED || st.creator > 0))
 		rc = kill_container(&st, spec);
 	if (rc == 0)
 		rc = destroy_container(g, &st, spec, NULL);

@@ -164,7 +164,8 @@ static void set_str(json_t *o, const char *key, const char *v)
 int state_write(int dirfd, const struct cstate *st)
 {
 	/* status is informational: readers always compute the live one */
-	enum status status = st->pid > 0 ? state_status(dirfd, st) : STATUS_CREATING;
+	enum status status =
+		st->pid > 0 && st->creator <= 0 ? state_status(dirfd, st) : STATUS_CREATING;
 	json_t *o = json_object();
 	set_str(o, "ociVersion", st->oci_version);
 	set_str(o, "id", st->id);
@@ -181,6 +182,10 @@ int state_write(int dirfd, const struct cstate *st)
 		json_object_set_new(o, "systemdCgroup", json_true());
 	if (st->freeze_file)
 		set_str(o, "freezeFile", st->freeze_file);
+	if (st->creator > 0) {
+		json_object_set_new(o, "creatorPid", json_integer(st->creator));
+		json_object_set_new(o, "creatorStartTime", json_integer((json_int_t)st->creator_start));
+	}
 	json_object_set_new(o, "annotations", annotations_json(st));
 	_cleanup_free_ char *text = jdump_compact(o);
 	json_decref(o);
@@ -213,8 +218,8 @@ static int read_fields(json_t *o, struct cstate *st)
 {
 	struct arena *a = &st->arena;
 	const char *p = "state";
-	int64_t pid = 0;
-	uint64_t start = 0;
+	int64_t pid = 0, creator = 0;
+	uint64_t start = 0, creator_start = 0;
 	if (jval_obj(o, p) < 0 || jget_str(o, "ociVersion", p, true, a, &st->oci_version) < 0 ||
 	    jget_str(o, "id", p, true, a, &st->id) < 0 ||
 	    jget_int(o, "pid", p, true, 0, INT32_MAX, &pid) < 0 ||
@@ -226,10 +231,14 @@ static int read_fields(json_t *o, struct cstate *st)
 	    jget_str(o, "cgroupPath", p, false, a, &st->cgroup_path) < 0 ||
 	    jget_bool(o, "systemdCgroup", p, &st->cgroup_systemd) < 0 ||
 	    jget_str(o, "freezeFile", p, false, a, &st->freeze_file) < 0 ||
+	    jget_int(o, "creatorPid", p, false, 0, INT32_MAX, &creator) < 0 ||
+	    jget_u64(o, "creatorStartTime", p, false, &creator_start) < 0 ||
 	    read_annotations(o, st) < 0)
 		return -1;
 	st->pid = (pid_t)pid;
 	st->start_time = start;
+	st->creator = (pid_t)creator;
+	st->creator_start = creator_start;
 	if (!st->owner)
 		st->owner = arena_strdup(a, "");
 	return 0;
@@ -294,8 +303,20 @@ static bool is_frozen(const char *file)
 	return cgroup_frozen_text(buf);
 }
 
+bool state_creator_alive(const struct cstate *st)
+{
+	if (st->creator <= 0)
+		return false;
+	char s = proc_state(st->creator);
+	return s != 0 && s != 'Z' && s != 'X' && proc_start_time(st->creator) == st->creator_start;
+}
+
 enum status state_status(int dirfd, const struct cstate *st)
 {
+	/* a create in progress; or one that was killed: what it left is
+	 * unfinished whatever runs, and only good for delete */
+	if (st->creator > 0)
+		return state_creator_alive(st) ? STATUS_CREATING : STATUS_STOPPED;
 	if (st->pid <= 0)
 		return STATUS_STOPPED;
 	char s = proc_state(st->pid);

@@ -23,6 +23,11 @@ struct cstate {
 	char *cgroup_path; /* may be NULL */
 	bool cgroup_systemd; /* cgroup_path is a systemd unit's (--systemd-cgroup) */
 	char *freeze_file; /* the cgroup driver's freeze_file; may be NULL */
+	/* The corun process building the container, while it does: state.json
+	 * is written before anything else exists, so that a create killed
+	 * half-way leaves what delete needs; 0 once created. */
+	pid_t creator;
+	unsigned long long creator_start;
 	struct spec_kv *annotations;
 	size_t n_annotations;
 	struct arena arena; /* owns every string above */
@@ -58,8 +63,11 @@ void state_free(struct cstate *st);
 
 /* The live status, from the saved pid and start time, the freeze file
  * (paused) and the fifo; never forks. A pid that is gone, a zombie, or
- * reused means stopped. */
+ * reused means stopped. While its creator runs the container is
+ * "creating"; a create that died half-way is "stopped". */
 enum status state_status(int dirfd, const struct cstate *st);
+/* The create that wrote st (st->creator) still runs. */
+bool state_creator_alive(const struct cstate *st);
 
 /* The JSON `corun state` prints (runc's field order and indentation:
  * ociVersion, id, pid, status, bundle, rootfs, created, owner[, annotations]). */
