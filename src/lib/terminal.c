@@ -324,26 +324,31 @@ void tty_relay_events(const struct tty_relay *t, struct pollfd *p)
 /* How to get to the container: from the user, from stdin to the master. */
 static void step_to_ct(struct tty_relay *t, const struct pollfd *p)
 {
-	if (p[0].revents && buf_fill(&t->to_ct, &t->in) < 0)
+	int got = p[0].revents ? buf_fill(&t->to_ct, &t->in) : 0;
+	if (got < 0)
 		t->in_open = false; /* EOF: nothing is sent for it (no VEOF) */
-	if ((p[1].revents & (POLLOUT | POLLERR)) &&
+	/* the master never blocks: what just came in goes on at once */
+	if (((p[1].revents & (POLLOUT | POLLERR)) || (got > 0 && t->master_open)) &&
 	    buf_flush(&t->to_ct, &(struct relay_end){.fd = t->master}) < 0)
 		master_gone(t);
 }
 
 static void step_to_user(struct tty_relay *t, const struct pollfd *p)
 {
-	short mr = p[1].revents;
-	if (mr & (POLLIN | POLLHUP | POLLERR)) {
+	int got = 0;
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 		if (!buf_room(&t->to_user)) {
 			t->master_hup = true; /* until there is room to see the EIO */
 		} else {
 			t->master_hup = false;
-			if (buf_fill(&t->to_user, &(struct relay_end){.fd = t->master}) < 0)
+			got = buf_fill(&t->to_user, &(struct relay_end){.fd = t->master});
+			if (got < 0)
 				master_gone(t);
 		}
 	}
-	if (p[2].revents && buf_flush(&t->to_user, &t->out) < 0)
+	/* a non-blocking stdout takes what it can now, without a poll first */
+	bool now = got > 0 && t->out_ok && !t->out.blocking;
+	if ((p[2].revents || now) && buf_flush(&t->to_user, &t->out) < 0)
 		t->out_ok = false;
 	/* output nobody takes is dropped, so the container never blocks on it */
 	if (!t->out_ok)
