@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -140,8 +141,12 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 	}
 	if (rc == 0)
 		rc = start_created(c->dirfd, &c->st, c->spec);
-	if (rc == 0)
+	if (rc == 0) {
+		/* exec, kill, pause... from elsewhere must not wait for the run */
+		flock(c->dirfd, LOCK_UN);
 		rc = relay_wait(c->init, sfd, &r, code);
+		flock(c->dirfd, LOCK_EX);
+	}
 	relay_close(&r);
 	if (rc < 0) {
 		/* never leave a half-started container behind a failed run */

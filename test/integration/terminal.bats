@@ -304,3 +304,15 @@ PTY_OWNER='stat -L -c "%u:%g %a" /proc/self/fd/0 /dev/console'
 	# (in a user namespace indeed)
 	assert_output_contains " 100000 "
 }
+
+@test "terminal: exec -t and kill reach the container of a foreground run" {
+	need_script
+	setup_file_tty 'echo run-up; exec sleep 1000'
+	run in_pty "CORUN_TEST_TAG=$TAG $RUNTIME --root $ROOT run -b $BUNDLE $CID </dev/tty & sleep 2
+		timeout 20 $RUNTIME --root $ROOT exec -t $CID echo exec-in-run
+		timeout 20 $RUNTIME --root $ROOT kill $CID KILL; wait; echo run-rc=\$?" </dev/null
+	assert_output_contains "run-up" "exec-in-run"
+	[ -z "$(ls -A "$ROOT")" ]
+	# (runc 1.1.5 exits 0 here with a terminal, 137 without one)
+	is_runc || assert_output_contains "run-rc=137"
+}
