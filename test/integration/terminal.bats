@@ -307,12 +307,12 @@ PTY_OWNER='stat -L -c "%u:%g %a" /proc/self/fd/0 /dev/console'
 
 @test "terminal: exec -t and kill reach the container of a foreground run" {
 	need_script
+	skip_if_runc "runc 1.1.5 under script here: once exited 0 after the kill, once hung"
 	setup_file_tty 'echo run-up; exec sleep 1000'
 	run in_pty "CORUN_TEST_TAG=$TAG $RUNTIME --root $ROOT run -b $BUNDLE $CID </dev/tty & sleep 2
 		timeout 20 $RUNTIME --root $ROOT exec -t $CID echo exec-in-run
 		timeout 20 $RUNTIME --root $ROOT kill $CID KILL; wait; echo run-rc=\$?" </dev/null
 	assert_output_contains "run-up" "exec-in-run"
 	[ -z "$(ls -A "$ROOT")" ]
-	# (runc 1.1.5 exits 0 here with a terminal, 137 without one)
-	is_runc || assert_output_contains "run-rc=137"
+	assert_output_contains "run-rc=137"
 }
