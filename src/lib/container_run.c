@@ -26,18 +26,6 @@ static int exit_code_of(int status)
 	return WEXITSTATUS(status);
 }
 
-static void copy_once(int from, int to, bool *open_flag)
-{
-	char buf[16384];
-	ssize_t n = read(from, buf, sizeof(buf));
-	if (n <= 0) {
-		if (n == 0 || (errno != EINTR && errno != EAGAIN))
-			*open_flag = false;
-		return;
-	}
-	(void)write_all(to, buf, (size_t)n);
-}
-
 /* Reaps children; returns true once the init has exited (status in *code). */
 static bool reap(pid_t init, int *code)
 {
@@ -56,34 +44,35 @@ static bool reap(pid_t init, int *code)
 
 int relay_wait(pid_t init, int sfd, struct relay *r, int *code)
 {
-	bool master_open = r->master >= 0;
+	enum { SIG, TTY, NOTIFY = TTY + TTY_RELAY_NFDS, NFDS };
 	for (;;) {
-		struct pollfd p[4] = {{.fd = sfd, .events = POLLIN},
-				      {.fd = master_open ? r->master : -1, .events = POLLIN},
-				      {.fd = r->in_open ? STDIN_FILENO : -1, .events = POLLIN},
-				      {.fd = r->notify, .events = POLLIN}};
-		if (poll(p, 4, -1) < 0) {
+		struct pollfd p[NFDS] = {[SIG] = {.fd = sfd, .events = POLLIN},
+					 [NOTIFY] = {.fd = r->notify, .events = POLLIN}};
+		for (int i = 0; i < TTY_RELAY_NFDS; i++)
+			p[TTY + i].fd = -1;
+		if (r->tty)
+			tty_relay_events(r->tty, &p[TTY]);
+		if (poll(p, NFDS, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return err_set(errno, "poll");
 		}
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
-			copy_once(r->master, STDOUT_FILENO, &master_open);
-		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
-			copy_once(STDIN_FILENO, r->master, &r->in_open);
+		if (r->tty)
+			tty_relay_step(r->tty, &p[TTY]);
 		/* we are the main process systemd watches: MAINPID is ours */
-		if ((p[3].revents & POLLIN) && notify_socket_relay(r->notify, r->notify_host, getpid()) < 0)
+		if ((p[NOTIFY].revents & POLLIN) &&
+		    notify_socket_relay(r->notify, r->notify_host, getpid()) < 0)
 			log_warn("notify socket: %s", err_msg());
-		if (!(p[0].revents & POLLIN))
+		if (!(p[SIG].revents & POLLIN))
 			continue;
 		struct signalfd_siginfo si;
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
 			if (reap(init, code)) {
-				/* drain what the container wrote last */
-				while (master_open && poll(&p[1], 1, 0) > 0)
-					copy_once(r->master, STDOUT_FILENO, &master_open);
+				/* copy what the container wrote last */
+				if (r->tty)
+					tty_relay_drain(r->tty, 200);
 				return 0;
 			}
 		} else if (si.ssi_signo == SIGWINCH) {
@@ -119,7 +108,9 @@ int relay_open(int console_fd, struct relay *r)
 	r->master = terminal_recv_master(console_fd);
 	if (r->master < 0)
 		return -1;
-	r->in_open = true;
+	r->tty = tty_relay_new(r->master, STDIN_FILENO, STDOUT_FILENO);
+	if (!r->tty)
+		return -1;
 	if (isatty(STDIN_FILENO)) {
 		terminal_copy_size(STDIN_FILENO, r->master);
 		r->raw = terminal_raw(STDIN_FILENO, &r->saved) == 0;
@@ -131,6 +122,8 @@ void relay_close(struct relay *r)
 {
 	if (r->raw)
 		terminal_restore(STDIN_FILENO, &r->saved);
+	tty_relay_free(r->tty);
+	r->tty = NULL;
 	if (r->master >= 0)
 		close(r->master);
 	r->raw = false;

@@ -75,9 +75,10 @@ int state_open_locked(const struct global_opts *g, const char *id, bool exclusiv
 		      struct cstate *st);
 
 /* The foreground wait of run and exec (container_run.c). */
+struct tty_relay;
 struct relay {
 	int master;   /* pty master, or -1 */
-	bool in_open; /* stdin still readable */
+	struct tty_relay *tty; /* copies between it and our stdio */
 	bool raw;
 	struct termios saved;
 	int notify;         /* the container's notify socket, or -1 */

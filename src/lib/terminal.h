@@ -17,6 +17,22 @@ int terminal_setup_exec(int console_fd, const struct spec_process *p);
 int terminal_recv_master(int sock);
 /* Foreground relay helpers: raw mode on our tty, copy both ways, resize. */
 struct termios;
+struct pollfd;
 int terminal_raw(int fd, struct termios *saved);
 void terminal_restore(int fd, const struct termios *saved);
 int terminal_copy_size(int from_fd, int to_fd);
+
+/* Copies between our stdin/stdout and the pty master both ways, buffering
+ * each direction so that neither waits for the other: a full pty or a slow
+ * reader of our stdout stops only its own direction. */
+struct tty_relay;
+#define TTY_RELAY_NFDS 3
+struct tty_relay *tty_relay_new(int master, int in_fd, int out_fd);
+void tty_relay_free(struct tty_relay *t);
+/* The fds to poll (an fd of -1 where there is nothing to wait for). */
+void tty_relay_events(const struct tty_relay *t, struct pollfd *p);
+/* Moves what poll said can move. */
+void tty_relay_step(struct tty_relay *t, const struct pollfd *p);
+/* Once the process is gone: copies what it wrote until the pty reports
+ * its end (or stays idle for idle_ms), dropping input not yet delivered. */
+void tty_relay_drain(struct tty_relay *t, int idle_ms);
