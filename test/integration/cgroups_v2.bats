@@ -300,7 +300,8 @@ owners() {
 	d=${d%/sub}
 	echo ".=$(stat -c %u "$d")"
 	for f in "$d"/*; do
-		[ "$(stat -c %u "$f")" = 0 ] || echo "${f##*/}=$(stat -c %u "$f")"
+		# its own sub-cgroups are the container's business
+		[ -d "$f" ] || [ "$(stat -c %u "$f")" = 0 ] || echo "${f##*/}=$(stat -c %u "$f")"
 	done
 }
 
