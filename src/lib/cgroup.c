@@ -14,6 +14,9 @@
 #include <sys/vfs.h>
 #include <time.h>
 #include <linux/magic.h>
+#include <sys/mount.h>
+
+#include "mount_opts.h"
 
 /* Validates a configured cgroup path and gives its canonical form: no
  * empty or "." components, no trailing slash; ".." is refused so the path
@@ -394,6 +397,44 @@ char **cgroup_device_writes(const struct spec_devrule *rules, size_t n)
 		v[i + 1] = dev_ex_format(st.allow ? "deny" : "allow", &st.ex[i]);
 	free(st.ex);
 	return v;
+}
+
+/* The mount runtime-spec names: source "cgroup" at /sys/fs/cgroup, not
+ * read-only. */
+static bool rw_cgroup_mount(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		if (!m->source || strcmp(m->source, "cgroup") ||
+		    strcmp(m->destination, "/sys/fs/cgroup"))
+			continue;
+		struct mount_opts o = {0};
+		if (mount_opts_parse(m->options, m->n_options, &o) < 0) {
+			err_clear(); /* refused with its name when it is mounted */
+			continue;
+		}
+		bool ro = o.flags & MS_RDONLY;
+		mount_opts_free(&o);
+		if (!ro)
+			return true;
+	}
+	return false;
+}
+
+int cgroup_delegate(struct cgroup *cg, const struct spec *s)
+{
+	const struct spec_namespace *cgns = &s->linux.ns[NS_CGROUP];
+	if (!cg->drv || !cg->drv->delegate || !cgns->present || cgns->path || !rw_cgroup_mount(s))
+		return 0;
+	/* the owner: the host uid of the process's user; without a user
+	 * namespace mapping it there is no one to hand the cgroup to */
+	uint32_t uid = s->process ? s->process->user.uid : 0;
+	for (size_t i = 0; i < s->linux.n_uid_mappings; i++) {
+		const struct spec_idmap *m = &s->linux.uid_mappings[i];
+		if (uid >= m->container_id && uid - m->container_id < m->size)
+			return cg->drv->delegate(cg, m->host_id + (uid - m->container_id));
+	}
+	return 0;
 }
 
 bool cgroup_frozen_text(const char *text)

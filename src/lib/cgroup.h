@@ -53,6 +53,9 @@ struct cgroup_driver {
 	int (*pids)(struct cgroup *cg, pid_t **out, size_t *n);
 	/* Removes the cgroup (waits briefly for it to empty). */
 	int (*destroy)(struct cgroup *cg);
+	/* Optional (v2 only: delegation is not safe on v1): gives uid the
+	 * container's cgroup directory and the files a delegatee may write. */
+	int (*delegate)(struct cgroup *cg, uid_t uid);
 	/* Mounts what a "cgroup" mount in config shows at dest_fd inside the rootfs. */
 	int (*mount)(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns);
 	void (*fini)(struct cgroup *cg);
@@ -95,6 +98,13 @@ int cgroup_init(struct cgroup *cg, const char *cgroups_path, const char *id, boo
 void cgroup_fini(struct cgroup *cg);
 /* Whether cg is driven by systemd (state.json remembers it). */
 bool cgroup_is_systemd(const struct cgroup *cg);
+
+/* Cgroup delegation (runtime-spec "Cgroup ownership"), as runc does it:
+ * on cgroup v2, with a new cgroup namespace, a read-write "cgroup" mount at
+ * /sys/fs/cgroup and a user namespace that maps process.user.uid, the
+ * cgroup is handed to that uid (a systemd inside can then manage it);
+ * else nothing is changed. */
+int cgroup_delegate(struct cgroup *cg, const struct spec *s);
 
 /* Whether the freeze file content (see freeze_file) says frozen. */
 bool cgroup_frozen_text(const char *text);

@@ -195,6 +195,12 @@ static int sd_pids(struct cgroup *cg, pid_t **out, size_t *n)
 	return fs->drv->pids(fs, out, n);
 }
 
+static int sd_delegate(struct cgroup *cg, uid_t uid)
+{
+	struct cgroup *fs = fs_of(cg);
+	return fs->drv->delegate ? fs->drv->delegate(fs, uid) : 0;
+}
+
 static int sd_mount(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns)
 {
 	struct cgroup *fs = fs_of(cg);
@@ -214,6 +220,7 @@ const struct cgroup_driver cgroup_systemd_driver = {
     .kill_all = sd_kill_all,
     .pids = sd_pids,
     .destroy = sd_destroy,
+    .delegate = sd_delegate,
     .mount = sd_mount,
     .fini = sd_fini,
 };

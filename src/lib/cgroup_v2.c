@@ -150,8 +150,9 @@ static void warn_existing(const struct v2 *v)
 	_cleanup_free_ char *fz = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
+	/* runc 1.1's words (it adds that 1.2 refuses this) */
 	if (cgroup_procs_read(v->dir, &pids, &n) == 0 && n)
-		log_warn("cgroup %s is not empty: it has %zu processes", v->dir, n);
+		log_warn("container's cgroup is not empty: %zu process(es) found", n);
 	if (v2_read(v, "cgroup.freeze", &fz) == 0 && !strcmp(fz, "1"))
 		log_warn("cgroup %s is frozen", v->dir);
 	err_clear();
@@ -272,6 +273,27 @@ static int v2_destroy(struct cgroup *cg)
 	return cgroup_remove(v->dir, cg->managed ? NULL : v->base, cgroup_deadline(5000));
 }
 
+/* The directory and the interface files a delegatee may write: those of
+ * /sys/kernel/cgroup/delegate (cgroups(7)), else runtime-spec's three.
+ * Files this cgroup lacks (memory.oom.group without memory) are skipped;
+ * the group stays, as runc leaves it. */
+static int v2_delegate(struct cgroup *cg, uid_t uid)
+{
+	const struct v2 *v = cg->priv;
+	_cleanup_close_ int dfd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fchown(dfd, uid, (gid_t)-1) < 0)
+		return err_set(errno, "chown cgroup %s to %u", v->dir, (unsigned)uid);
+	_cleanup_free_ char *list = NULL;
+	if (read_file_at(AT_FDCWD, "/sys/kernel/cgroup/delegate", 4096, &list, NULL) < 0) {
+		err_clear();
+		list = xstrdup("cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
+	}
+	for (char *s = list, *save = NULL, *f; (f = strtok_r(s, "\n", &save)); s = NULL)
+		if (fchownat(dfd, f, uid, (gid_t)-1, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+			return err_set(errno, "chown %s/%s to %u", v->dir, f, (unsigned)uid);
+	return 0;
+}
+
 /* ---- the container's view ---- */
 
 static int move_to(int tree, int dest_fd, const char *what)
@@ -327,6 +349,7 @@ const struct cgroup_driver cgroup_v2_driver = {
     .kill_all = v2_kill_all,
     .pids = v2_pids,
     .destroy = v2_destroy,
+    .delegate = v2_delegate,
     .mount = v2_mount,
     .fini = v2_fini,
 };

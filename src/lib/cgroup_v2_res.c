@@ -192,18 +192,35 @@ static int set_pids(const struct v2 *v, const struct spec_resources *r)
 	return knob_lim(v, "pids.max", r->pids_limit <= 0 ? -1 : r->pids_limit, "pids.limit");
 }
 
-/* io.weight takes the converted weight ("default N" or "MAJ:MIN N");
- * where only BFQ's io.bfq.weight exists, the blkio value goes in as is
- * (its range is v1's). */
-static int io_weight(const struct v2 *v, const char *dev, uint64_t w, const char *field)
+/* As runc: where BFQ's io.bfq.weight exists, the weights go there as
+ * they are (its range is blkio's, [1, 1000]), the default one and one per
+ * device; else the default weight goes, converted, to io.weight, and the
+ * per-device ones have nowhere to go (io.weight takes them only from a
+ * device with io.cost enabled, EOPNOTSUPP otherwise). */
+static int set_io_weights(const struct v2 *v, const struct spec_blkio *b)
 {
 	char buf[64];
-	if (v2_has(v, "io.weight")) {
-		snprintf(buf, sizeof(buf), "%s %" PRIu64, dev, v2_io_weight(w));
-		return knob(v, "io.weight", buf, field);
+	bool bfq = v2_has(v, "io.bfq.weight");
+	if (b->has_weight && b->weight) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, bfq ? b->weight : v2_io_weight(b->weight));
+		if (knob(v, bfq ? "io.bfq.weight" : "io.weight", buf, "blockIO.weight") < 0)
+			return -1;
 	}
-	snprintf(buf, sizeof(buf), "%s %" PRIu64, dev, w);
-	return knob(v, "io.bfq.weight", buf, field);
+	for (size_t i = 0; i < b->n_weight_device; i++) {
+		const struct spec_weight_dev *d = &b->weight_device[i];
+		if (!d->has_weight || !d->weight)
+			continue;
+		if (!bfq) {
+			log_debug("linux.resources.blockIO.weightDevice: no io.bfq.weight (BFQ "
+				  "is not loaded), ignored");
+			break;
+		}
+		snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
+			 (unsigned)d->weight);
+		if (knob(v, "io.bfq.weight", buf, "blockIO.weightDevice") < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int set_io(const struct v2 *v, const struct spec_blkio *b)
@@ -214,15 +231,8 @@ static int set_io(const struct v2 *v, const struct spec_blkio *b)
 	    [THROTTLE_READ_IOPS] = {"riops", "blockIO.throttleReadIOPSDevice"},
 	    [THROTTLE_WRITE_IOPS] = {"wiops", "blockIO.throttleWriteIOPSDevice"},
 	};
-	if (b->has_weight && b->weight && io_weight(v, "default", b->weight, "blockIO.weight") < 0)
+	if (set_io_weights(v, b) < 0)
 		return -1;
-	for (size_t i = 0; i < b->n_weight_device; i++) {
-		const struct spec_weight_dev *d = &b->weight_device[i];
-		char dev[48];
-		snprintf(dev, sizeof(dev), "%" PRId64 ":%" PRId64, d->major, d->minor);
-		if (d->has_weight && io_weight(v, dev, d->weight, "blockIO.weightDevice") < 0)
-			return -1;
-	}
 	for (int k = 0; k < THROTTLE__COUNT; k++)
 		for (size_t i = 0; i < b->n_throttle[k]; i++) {
 			const struct spec_rate_dev *d = &b->throttle[k][i];

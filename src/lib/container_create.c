@@ -406,6 +406,8 @@ static int handshake(struct creation *c)
 		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0 && cgroup_give_up(c) < 0)
 			return -1;
 	}
+	if (c->cg.drv && cgroup_delegate(&c->cg, c->spec) < 0)
+		return -1;
 	/* value 1: the init has no cgroup to mount */
 	if (send_to_init(c, SYNC_CGROUP_DONE, !c->cg.drv) < 0)
 		return -1;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
+#include <strings.h>
 
 #include "container_cgroup.h"
 #include "json.h"
@@ -143,6 +144,74 @@ static int flags_patch(const struct update_opts *o, json_t *patch)
 	return 0;
 }
 
+/* The fields of LinuxResources (runtime-spec) by their path below it, for
+ * spell_keys; rdma and unified are maps, whose keys are names. */
+static const char *const resource_fields[][2] = {
+    {"", "devices memory cpu pids blockIO hugepageLimits network rdma unified"},
+    {"devices", "allow type major minor access"},
+    {"memory", "limit reservation swap kernel kernelTCP swappiness disableOOMKiller "
+	       "useHierarchy checkBeforeUpdate"},
+    {"cpu", "shares quota burst period realtimeRuntime realtimePeriod cpus mems idle"},
+    {"pids", "limit"},
+    {"blockIO", "weight leafWeight weightDevice throttleReadBpsDevice throttleWriteBpsDevice "
+		"throttleReadIOPSDevice throttleWriteIOPSDevice"},
+    {"blockIO.weightDevice", "major minor weight leafWeight"},
+    {"blockIO.throttleReadBpsDevice", "major minor rate"},
+    {"blockIO.throttleWriteBpsDevice", "major minor rate"},
+    {"blockIO.throttleReadIOPSDevice", "major minor rate"},
+    {"blockIO.throttleWriteIOPSDevice", "major minor rate"},
+    {"hugepageLimits", "pageSize limit"},
+    {"network", "classID priorities"},
+    {"network.priorities", "name priority"},
+};
+
+/* The field of the space-separated list that key names: the exact one,
+ * else the first equal but for case; NULL for none. */
+static char *field_named(const char *list, const char *key)
+{
+	size_t kl = strlen(key);
+	for (int exact = 1; exact >= 0; exact--)
+		for (const char *p = list; *p;) {
+			size_t n = strcspn(p, " ");
+			if (n == kl && (exact ? !strncmp(p, key, n) : !strncasecmp(p, key, n)))
+				return xasprintf("%.*s", (int)n, p);
+			p += n + (p[n] == ' ');
+		}
+	return NULL;
+}
+
+/* runc decodes -r with Go's encoding/json, whose keys match the fields
+ * without regard to case ({"CPU": {"Cpus": "1"}} sets cpu.cpus): the keys
+ * take the spec's spelling (when two spell one field, the last wins, as
+ * in Go); unknown keys stay as they are. v is at path (see above). */
+static void spell_keys(json_t *v, const char *path)
+{
+	const char *list = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(resource_fields); i++)
+		if (!strcmp(resource_fields[i][0], path))
+			list = resource_fields[i][1];
+	if (!list)
+		return;
+	for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++)
+		spell_keys(json_array_get(v, i), path);
+	if (!json_is_object(v))
+		return;
+	json_t *out = json_object(), *child;
+	const char *k;
+	json_object_foreach(v, k, child)
+	{
+		_cleanup_free_ char *name = field_named(list, k);
+		_cleanup_free_ char *sub =
+		    name ? xasprintf("%s%s%s", path, *path ? "." : "", name) : NULL;
+		if (sub)
+			spell_keys(child, sub);
+		json_object_set(out, name ? name : k, child);
+	}
+	json_object_clear(v);
+	json_object_update(v, out);
+	json_decref(out);
+}
+
 static json_t *file_patch(const char *path)
 {
 	_cleanup_free_ char *text = NULL;
@@ -156,6 +225,8 @@ static json_t *file_patch(const char *path)
 		err_set(0, "%s: the resources must be a JSON object", in ? "stdin" : path);
 		return NULL;
 	}
+	if (o)
+		spell_keys(o, "");
 	return o;
 }
 
@@ -236,6 +307,19 @@ static int apply_update(int fd, const struct cstate *st,
 	return write_file_atomic(fd, STATE_CONFIG_FILE, text, strlen(text), 0600);
 }
 
+/* As runc: a memory limit lifted (-1) without a word about swap lifts
+ * the memory+swap limit too. Left as saved, a swap limit without a memory
+ * limit would mean nothing on v2 (refused), and on v1 memsw would stay
+ * below the new memory limit (refused by the kernel). */
+static void unlimited_swap_too(json_t *patch)
+{
+	json_t *m = json_object_get(patch, "memory");
+	json_t *limit = json_object_get(m, "limit");
+	if (json_is_integer(limit) && json_integer_value(limit) == -1 &&
+	    !json_object_get(m, "swap"))
+		json_object_set_new(m, "swap", json_integer(-1));
+}
+
 int container_update(const struct global_opts *g, const struct update_opts *o)
 {
 	if (state_validate_id(o->id) < 0)
@@ -254,8 +338,10 @@ int container_update(const struct global_opts *g, const struct update_opts *o)
 		patch = file_patch(o->resources);
 	else if (flags_patch(o, (patch = json_object())) < 0)
 		json_decref(take_ptr(&patch));
-	if (patch)
+	if (patch) {
+		unlimited_swap_too(patch);
 		rc = apply_update(fd, &st, patch);
+	}
 	json_decref(patch);
 	state_free(&st);
 	return rc;

@@ -3,10 +3,13 @@
  * "rootfs", the usual pseudo filesystems, a minimal capability set, and
  * the masked and read-only /proc and /sys paths. --rootless adds a user
  * namespace mapping the caller to root and leaves out what an unprivileged
- * user cannot set up: a network namespace, a devices cgroup, sysfs, gid 5. */
+ * user cannot set up: a network namespace, a devices cgroup, sysfs, gid 5.
+ * On a cgroup v2 host, as runc's, the container has its cgroup namespace. */
 #include <jansson.h>
 #include <stdarg.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "json.h"
 #include "spec.h"
@@ -103,10 +106,14 @@ static json_t *linux_section(bool rootless)
 		    json_pack("{s:[{s:b,s:s}]}", "devices", "allow", 0, "access", "rwm"));
 	}
 	json_t *ns = json_array();
-	static const char *const types[] = {"pid", "network", "ipc", "uts", "mount", "user"};
+	static const char *const types[] = {"pid",   "network", "ipc", "uts",
+					    "mount", "cgroup",	"user"};
+	/* as runc's: a cgroup namespace on a cgroup v2 (unified) host only */
+	struct statfs fs;
+	bool v2 = statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-		bool net = i == 1, user = i == 5;
-		if ((net && rootless) || (user && !rootless))
+		bool net = i == 1, cgroup = i == 5, user = i == 6;
+		if ((net && rootless) || (cgroup && !v2) || (user && !rootless))
 			continue;
 		json_array_append_new(ns, json_pack("{s:s}", "type", types[i]));
 	}

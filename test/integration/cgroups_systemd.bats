@@ -203,6 +203,67 @@ unit_gone() {
 	runtime delete -f "$CID"
 }
 
+@test "systemd: update --memory -1 lifts MemoryMax and MemorySwapMax, as runc" {
+	set_resources '{"memory":{"limit":67108864,"swap":134217728}}'
+	set_args sleep 100
+	sd_run
+	local unit=corun-$CID.scope
+	assert_equal "$(prop "$unit" MemorySwapMax)" 67108864
+	runtime update --memory -1 "$CID"
+	assert_equal "$(prop "$unit" MemoryMax)" infinity
+	assert_equal "$(prop "$unit" MemorySwapMax)" infinity
+	systemctl daemon-reload
+	assert_equal "$(cg_read memory.max)" max
+	assert_equal "$(cg_read memory.swap.max)" max
+	runtime delete -f "$CID"
+}
+
+@test "systemd: update of the cpuset reaches AllowedCPUs and AllowedMemoryNodes, flags and -r" {
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: no other cpuset to move to"
+	set_resources '{"memory":{"limit":67108864,"swap":134217728}}'
+	set_args sleep 100
+	sd_run
+	local unit=corun-$CID.scope
+	assert_equal "$(prop "$unit" AllowedCPUs)" ""
+	runtime update --cpuset-cpus 1 --cpuset-mems 0 "$CID"
+	assert_equal "$(prop "$unit" AllowedCPUs)" 1
+	assert_equal "$(prop "$unit" AllowedMemoryNodes)" 0
+	# with memory lifted in the same call (runc lifts swap along)
+	runtime update --memory -1 --cpuset-cpus 0 "$CID"
+	assert_equal "$(prop "$unit" AllowedCPUs)" 0
+	# runc's own tests spell -r's keys as Go's field names
+	echo '{"CPU":{"Cpus":"0-1","Mems":"0"}}' | runtime update -r - "$CID"
+	assert_equal "$(prop "$unit" AllowedCPUs)" 0-1
+	assert_equal "$(cg_read cpuset.cpus)" 0-1
+	# systemd writes the unit's cpuset again on daemon-reload: it holds
+	systemctl daemon-reload
+	assert_equal "$(cg_read cpuset.cpus)" 0-1
+	assert_equal "$(cg_read cpuset.mems)" 0
+	runtime delete -f "$CID"
+}
+
+@test "systemd: delegation: a user namespace with its own cgroupns and a rw cgroup mount owns its scope" {
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+	set_args sh -c 'mkdir /sys/fs/cgroup/sub && echo $$ >/sys/fs/cgroup/sub/cgroup.procs &&
+		cat /proc/self/cgroup; sleep 100'
+	sd_run
+	local dir f
+	dir=$(cg_dir)
+	dir=${dir%/sub}
+	assert_equal "$(stat -c %u "$dir")" 100000
+	for f in cgroup.procs cgroup.subtree_control cgroup.threads; do
+		assert_equal "$(stat -c %u "$dir/$f")" 100000
+	done
+	assert_equal "$(stat -c %u "$dir/memory.max")" 0
+	for _ in $(seq 100); do grep -q '^0::/sub$' "$(ct_log)" && break; sleep 0.1; done
+	grep -qx '0::/sub' "$(ct_log)" || fail "inside: $(cat "$(ct_log)")"
+	runtime delete -f "$CID"
+	unit_gone "corun-$CID.scope" "$dir"
+}
+
 @test "systemd: pause, resume, exec, ps and events in the unit's cgroup" {
 	set_resources '{"memory":{"limit":67108864}}'
 	set_args sleep 100

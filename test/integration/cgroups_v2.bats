@@ -95,7 +95,10 @@ ct_out() {
 	# unified wins over the classic field it overlaps
 	assert_equal "$(cg2_read pids.max)" 43
 	assert_equal "$(cg2_read memory.high)" 59998208 # rounded down to pages
-	if [ -e "$(cg2)/io.weight" ]; then
+	if [ -e "$(cg2)/io.bfq.weight" ]; then
+		# BFQ loaded: the weight goes there as is, as runc puts it
+		assert_equal "$(cg2_read io.bfq.weight)" "default 500"
+	elif [ -e "$(cg2)/io.weight" ]; then
 		assert_equal "$(cg2_read io.weight)" "default 4950"
 	else
 		echo "# io.weight missing (no io controller weight on this kernel)" >&3
@@ -240,4 +243,156 @@ ct_out() {
 	dir=$(cg2)
 	expect_oom_event
 	[ "$(awk '$1 == "oom_kill" { print $2 }' "$dir/memory.events")" -ge 1 ]
+}
+
+@test "v2: update --memory -1 lifts the memory limit and the swap limit with it, as runc" {
+	set_resources '{"memory":{"limit":67108864,"swap":134217728}}'
+	set_args sleep 100
+	run_detached
+	runtime update --memory -1 "$CID"
+	assert_equal "$(cg2_read memory.max)" max
+	[ ! -e "$(cg2)/memory.swap.max" ] || assert_equal "$(cg2_read memory.swap.max)" max
+	assert_equal "$(jq -c '.linux.resources.memory | [.limit, .swap]' "$ROOT/$CID/config.json")" "[-1,-1]"
+	# a new limit alone leaves swap unlimited
+	runtime update --memory 100m "$CID"
+	assert_equal "$(cg2_read memory.max)" 104857600
+	[ ! -e "$(cg2)/memory.swap.max" ] || assert_equal "$(cg2_read memory.swap.max)" max
+	# -1 with a swap limit given is the same request as in runc: refused
+	run runtime update --memory -1 --memory-swap 200m "$CID"
+	assert_failure
+	assert_equal "$(cg2_read memory.max)" 104857600
+}
+
+@test "v2: update -r reads the keys without regard to case, as runc (Go's JSON)" {
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: no other cpuset to move to"
+	set_args sleep 100
+	run_detached
+	echo '{"CPU":{"Cpus":"1","MEMS":"0"},"Pids":{"Limit":33},"memory":{"LIMIT":67108864}}' |
+		runtime update -r - "$CID"
+	assert_equal "$(cg2_read cpuset.cpus)" 1
+	assert_equal "$(cg2_read cpuset.mems)" 0
+	assert_equal "$(cg2_read pids.max)" 33
+	assert_equal "$(cg2_read memory.max)" 67108864
+	assert_equal "$(jq -c '.linux.resources | [.cpu.cpus, .pids.limit]' "$ROOT/$CID/config.json")" '["1",33]'
+}
+
+# userns_cgroup_config [ro|nocgns]: a user namespace (root = host uid
+# 100000) with a read-write cgroup mount and its own cgroup namespace.
+userns_cgroup_config() {
+	[ -f "$TEST_DIR/config.orig" ] || cp "$BUNDLE/config.json" "$TEST_DIR/config.orig"
+	cp "$TEST_DIR/config.orig" "$BUNDLE/config.json"
+	update_config '.linux.namespaces |= map(select(.type != "user" and .type != "cgroup")) |
+		.linux.namespaces += [{"type": "user"}, {"type": "cgroup"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+	case ${1:-} in
+	ro) update_config '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) += ["ro"]' ;;
+	nocgns) update_config '.linux.namespaces |= map(select(.type != "cgroup"))' ;;
+	esac
+}
+
+# owners: "FILE=UID" for the container's cgroup (the init's, or its
+# parent when the init moved to "sub") and its files not owned by root.
+owners() {
+	local d f
+	d=$(cg2)
+	d=${d%/sub}
+	echo ".=$(stat -c %u "$d")"
+	for f in "$d"/*; do
+		# its own sub-cgroups are the container's business
+		[ -d "$f" ] || [ "$(stat -c %u "$f")" = 0 ] || echo "${f##*/}=$(stat -c %u "$f")"
+	done
+}
+
+@test "v2: delegation: a user namespace with its own cgroupns and a rw cgroup mount owns its cgroup" {
+	skip_if_runc "runc 1.1.5 hands the cgroup over with --systemd-cgroup only"
+	userns_cgroup_config
+	# as root of its user namespace, it makes a sub-cgroup and moves there
+	set_args sh -c 'mkdir /sys/fs/cgroup/sub && echo $$ >/sys/fs/cgroup/sub/cgroup.procs &&
+		cat /proc/self/cgroup; sleep 100'
+	run_detached
+	ct_out "0::/sub"
+	local want=".=100000 cgroup.procs=100000 cgroup.subtree_control=100000 cgroup.threads=100000"
+	# the other files of /sys/kernel/cgroup/delegate, where the cgroup has them
+	for f in $(cat /sys/kernel/cgroup/delegate 2>/dev/null); do
+		case $f in cgroup.procs | cgroup.subtree_control | cgroup.threads) ;;
+		*) [ ! -e "$(dirname "$(cg2)")/$f" ] || want+=" $f=100000" ;;
+		esac
+	done
+	# the limits stay root's
+	assert_equal "$(owners | sort | tr '\n' ' ')" "$(tr ' ' '\n' <<<"$want" | sort | tr '\n' ' ')"
+	runtime delete -f "$CID"
+	no_cgroup_left
+}
+
+@test "v2: delegation: nothing handed over with a read-only cgroup mount or no cgroupns" {
+	userns_cgroup_config ro
+	set_args sleep 100
+	run_detached
+	assert_equal "$(owners)" ".=0"
+	runtime delete -f "$CID"
+	userns_cgroup_config nocgns
+	run_detached
+	assert_equal "$(owners)" ".=0"
+	runtime delete -f "$CID"
+}
+
+@test "v2: spec gives a cgroup namespace, as runc's on v2; exec is at its root (0::/)" {
+	runtime spec --rootless -b "$TEST_DIR"
+	jq -e '.linux.namespaces | map(.type) | index("cgroup")' "$TEST_DIR/config.json" >/dev/null ||
+		fail "no cgroup namespace in spec --rootless: $(jq -c .linux.namespaces "$TEST_DIR/config.json")"
+	# the bundle's config is the runtime's spec
+	jq -e '.linux.namespaces | map(.type) | index("cgroup")' "$BUNDLE/config.json" >/dev/null ||
+		fail "no cgroup namespace in spec: $(jq -c .linux.namespaces "$BUNDLE/config.json")"
+	set_args sleep 100
+	run_detached
+	[ "$(readlink "/proc/$(ct_pid)/ns/cgroup")" != "$(readlink /proc/self/ns/cgroup)" ] ||
+		fail "the container shares our cgroup namespace"
+	assert_equal "$(runtime exec "$CID" cat /proc/self/cgroup)" "0::/"
+	runtime delete -f "$CID"
+	# in a user namespace too
+	userns_cgroup_config
+	run_detached
+	assert_equal "$(runtime exec "$CID" cat /proc/self/cgroup)" "0::/"
+}
+
+@test "v2: blockIO weights go to io.bfq.weight where BFQ is loaded, as runc" {
+	local disk dev sched
+	disk=$(awk '$2 == "/" { print $1 }' /proc/self/mounts | head -n 1)
+	[ -b "$disk" ] || skip "no root block device to test with"
+	sched=/sys/block/${disk##*/}/queue/scheduler
+	modprobe bfq 2>/dev/null || true
+	if [ ! -w "$sched" ] || ! grep -qw bfq "$sched"; then
+		skip "BFQ cannot drive ${disk##*/} here (no bfq module?)"
+	fi
+	dev=$((0x$(stat -c %t "$disk"))):$((0x$(stat -c %T "$disk")))
+	# a per-device weight needs the device under BFQ
+	local old
+	old=$(sed 's/.*\[\(.*\)\].*/\1/' "$sched")
+	echo bfq >"$sched"
+	TEARDOWN_EXTRA="echo $old >$sched"
+	set_resources "$(jq -nc --arg d "$dev" '{blockIO:{weight:500,
+		weightDevice:[{major:($d|split(":")[0]|tonumber),minor:($d|split(":")[1]|tonumber),weight:300}]}}')"
+	set_args sleep 100
+	run_detached
+	assert_equal "$(cg2_read io.bfq.weight | tr '\n' ' ')" "default 500 $dev 300 "
+	# io.weight keeps its default, as runc leaves it
+	[ ! -e "$(cg2)/io.weight" ] || assert_equal "$(cg2_read io.weight)" "default 100"
+	runtime update --blkio-weight 200 "$CID"
+	assert_equal "$(cg2_read io.bfq.weight | head -n 1)" "default 200"
+}
+
+@test "v2: joining a cgroup that has processes warns in runc's words" {
+	local dir=/sys/fs/cgroup/corun-busy-$TAG
+	mkdir "$dir"
+	sleep 100 </dev/null >/dev/null 2>&1 3>&- &
+	local sp=$!
+	echo "$sp" >"$dir/cgroup.procs"
+	TEARDOWN_EXTRA="kill $sp; wait $sp 2>/dev/null; rmdir $dir"
+	update_config '.linux.cgroupsPath = $p' --arg p "/corun-busy-$TAG"
+	set_args true
+	run runtime run -b "$BUNDLE" "$CID"
+	assert_success
+	assert_output_contains "container's cgroup is not empty: 1 process(es) found"
 }
