@@ -245,19 +245,6 @@ static void merge(json_t *dst, json_t *patch)
 	}
 }
 
-/* As runc: memory made unlimited with no word on swap makes the swap
- * unlimited too. Kept at its old value, memory+swap would be below the
- * memory limit, which the kernel refuses. */
-static void unlimited_swap(json_t *res, json_t *patch)
-{
-	json_t *pm = json_object_get(patch, "memory");
-	json_t *limit = json_object_get(pm, "limit");
-	json_t *old = json_object_get(json_object_get(res, "memory"), "swap");
-	if (json_is_integer(limit) && json_integer_value(limit) == -1 &&
-	    !json_object_get(pm, "swap") && json_is_integer(old) && json_integer_value(old) != 0)
-		json_object_set_new(pm, "swap", json_integer(-1));
-}
-
 /* The saved config with the patch merged into linux.resources, as text. */
 static char *merged_config(int dirfd, json_t *patch)
 {
@@ -273,7 +260,6 @@ static char *merged_config(int dirfd, json_t *patch)
 		return err_set(0, "%s: not a JSON object", STATE_CONFIG_FILE), NULL;
 	}
 	json_t *res = sub(sub(root, "linux"), "resources");
-	unlimited_swap(res, patch);
 	merge(res, patch);
 	char *text = jdump_compact(root);
 	json_decref(root);
