@@ -28,6 +28,15 @@ for s in "$@"; do
 		t=$(tty 2>/dev/null) && { echo "tty yes"; stat -c '%a %u %g' "$t"; } || echo "tty no"
 		[ -e /dev/console ] && stat -c 'console %A %u %g' /dev/console ;;
 	cgroup) sed 's/^[0-9]*://' /proc/self/cgroup | sort ;;
+	cgfiles)
+		# the container's own cgroup files (v1 controllers or the v2 tree)
+		for f in memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes \
+			memory/memory.soft_limit_in_bytes memory/memory.swappiness pids/pids.max \
+			cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us cpuset/cpuset.cpus \
+			blkio/blkio.weight freezer/freezer.state memory.max memory.swap.max memory.low \
+			pids.max cpu.max cpu.weight cpuset.cpus io.weight cgroup.freeze; do
+			[ -e "/sys/fs/cgroup/$f" ] && echo "$f $(cat "/sys/fs/cgroup/$f" 2>&1)"
+		done ;;
 	procs) ls /proc | grep -c '^[0-9]' ;;
 	ns) for n in cgroup ipc mnt net pid uts user time; do
 			[ "$(readlink /proc/1/ns/$n)" = "$(readlink /proc/self/ns/$n)" ] && echo "$n same-as-1" || echo "$n differs-from-1"
