@@ -7,7 +7,7 @@ pkgs=(
 	meson ninja-build pkg-config gcc
 	libjansson-dev libseccomp-dev libsystemd-dev
 	busybox-static bats jq iproute2 util-linux man-db strace
-	runc crun hyperfine time bc uidmap
+	runc crun hyperfine time bc uidmap python3
 	# the cgroup v2 guest (test/guest/): qemu under TCG, and debootstrap
 	# for its image, which brings Debian's linux-image-amd64 into the
 	# image from the archive (never installed on this host)

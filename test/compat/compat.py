@@ -112,6 +112,8 @@ class Env:
         subprocess.run(["bash", os.path.join(REPO, "scripts/mkbundle.sh"), self.template, "true"],
                        check=True, stdout=subprocess.DEVNULL,
                        env=dict(os.environ, RUNTIME=os.environ.get("COMPAT_B", "runc")))
+        with open(os.path.join(self.template, "config.json")) as f:
+            self.template_config = json.load(f)
         rootfs = os.path.join(self.template, "rootfs")
         shutil.copy(os.path.join(HERE, "probe.sh"), os.path.join(rootfs, "probe"))
         os.chmod(os.path.join(rootfs, "probe"), 0o755)
@@ -244,6 +246,43 @@ def read_master(fd, timeout):
     return data
 
 
+def link_tree(src, dst):
+    """A copy of the template rootfs: directories and symlinks anew, files
+    hard links, except etc/ whose files a scenario may edit."""
+    for d, dirs, files in os.walk(src):
+        rel = os.path.relpath(d, src)
+        out = os.path.join(dst, rel) if rel != "." else dst
+        st = os.lstat(d)
+        os.mkdir(out, st.st_mode & 0o7777)
+        os.chown(out, st.st_uid, st.st_gid)
+        os.chmod(out, st.st_mode & 0o7777)
+        for name in files + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
+            p, q = os.path.join(d, name), os.path.join(out, name)
+            if os.path.islink(p):
+                os.symlink(os.readlink(p), q)
+            elif rel == "etc":
+                shutil.copy2(p, q)
+            else:
+                os.link(p, q)
+
+
+def config_text(env, sc):
+    """The scenario's config.json, with @@T@@, @@B@@ and @@ID@@ for what
+    differs per runtime: one jq run serves both."""
+    tmpl = env.template_config
+    cfg = dict(tmpl)
+    cfg["process"] = dict(tmpl["process"], args=["/probe"] + probe_words(sc["probe"]))
+    cfg["process"]["env"] = cfg["process"]["env"] + ["%s=@@ID@@" % TAG_VAR]
+    if sc["args"] is not None:
+        cfg["process"]["args"] = sc["args"]
+    flt = " | ".join(["."] + sc["config"])
+    r = subprocess.run(["jq", "--arg", "id", "@@ID@@", "--arg", "T", "@@T@@", "--arg", "B", "@@B@@",
+                        flt], input=json.dumps(cfg), capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError("config filter failed: %s" % r.stderr.strip())
+    return r.stdout
+
+
 def probe_words(p):
     """The probe's sections: a string of words, or a list (a section with
     spaces is a shell command)."""
@@ -275,33 +314,19 @@ class Run:
         os.makedirs(os.path.join(self.dir, "shared"))
         os.chmod(self.dir, 0o755)
         os.makedirs(self.bundle)
-        subprocess.run(["cp", "-al", os.path.join(self.env.template, "rootfs"), self.bundle],
-                       check=True)
-        # files a scenario may edit are copies, not links to the template's
-        etc = os.path.join(self.bundle, "rootfs/etc")
-        for f in os.listdir(etc):
-            p = os.path.join(etc, f)
-            shutil.copy(p, p + ".tmp")
-            os.replace(p + ".tmp", p)
+        link_tree(os.path.join(self.env.template, "rootfs"), os.path.join(self.bundle, "rootfs"))
         penv = self.penv()
+        if "config_text" not in self.sc:
+            raise RuntimeError(self.sc.get("config_error", "no config"))
         for cmd in self.sc["host"]:
             self.sh(cmd, cwd=self.dir, env=penv)
         for cmd in self.sc["rootfs"]:
             self.sh(cmd, cwd=os.path.join(self.bundle, "rootfs"), env=penv)
-        with open(os.path.join(self.env.template, "config.json")) as f:
-            tmpl = json.load(f)
-        cfg = dict(tmpl)
-        cfg["process"] = dict(tmpl["process"], args=["/probe"] + probe_words(self.sc["probe"]))
-        cfg["process"]["env"] = cfg["process"]["env"] + ["%s=%s" % (TAG_VAR, self.tag)]
-        if self.sc["args"] is not None:
-            cfg["process"]["args"] = self.sc["args"]
-        flt = " | ".join(["."] + self.sc["config"])
-        r = subprocess.run(["jq", "--arg", "id", self.id, "--arg", "T", self.dir, "--arg", "B",
-                            self.bundle, "--argjson", "profiles", json.dumps(self.env.profiles),
-                            flt], input=json.dumps(cfg), capture_output=True, text=True)
-        if r.returncode:
-            raise RuntimeError("config filter failed: %s" % r.stderr.strip())
-        cfg = json.loads(r.stdout)
+        tmpl = self.env.template_config
+        text = self.sc["config_text"]
+        for a, b in (("@@T@@", self.dir), ("@@B@@", self.bundle), ("@@ID@@", self.id)):
+            text = text.replace(a, b)
+        cfg = json.loads(text)
         for p, v in (("docker", "@docker"), ("podman", "@podman")):
             if cfg.get("linux", {}).get("seccomp") == v:
                 with open(self.env.profiles[p]) as f:
@@ -341,13 +366,13 @@ class Run:
         return (step.replace("{console}", console).replace("{id}", self.id)
                 .replace("{T}", self.dir).replace("{B}", self.bundle))
 
-    def runtime_argv(self, words):
+    def runtime_argv(self, words, noid=False):
         cmd, rest = words[0], words[1:]
         argv = [self.rt, "--root", self.root, cmd]
         if cmd in ("run", "create") and "-b" not in rest:
             argv += ["-b", self.bundle]
         argv += rest
-        if self.id not in rest and cmd not in ("list",):
+        if self.id not in rest and cmd not in ("list",) and not noid:
             argv.append(self.id)
         return argv
 
@@ -396,10 +421,14 @@ class Run:
     def step(self, i, raw):
         words = raw.split()
         bgname, use_tty, timeout = None, False, self.sc["timeout"] or 20
-        while words and (words[0].startswith("&") or words[0] == "tty" or words[0].startswith("t=")):
+        noid = False
+        while words and (words[0].startswith("&") or words[0] in ("tty", "noid") or
+                         words[0].startswith("t=")):
             w = words.pop(0)
             if w.startswith("&"):
                 bgname = w[1:]
+            elif w == "noid":
+                noid = True
             elif w == "tty":
                 use_tty = self.terminal
             else:
@@ -428,7 +457,7 @@ class Run:
         if words[0] == "host":
             argv = ["sh", "-c", text.split(None, 1)[1]]
         else:
-            argv = self.runtime_argv(words)
+            argv = self.runtime_argv(words, noid)
         h = self.start(key, argv, use_tty, env)
         h["cmd"] = words[0]
         if bgname:
@@ -502,22 +531,25 @@ class Run:
             return sorted(line.split()[4] for line in f if " %s/" % self.dir in line)
 
     def observe_left(self):
-        time.sleep(0.05)
         left = {"state": sorted(os.listdir(self.root)) if os.path.isdir(self.root) else [],
                 "mounts": self.mounts(), "cgroups": self.cgroups(),
                 "procs": len(self.tagged_pids())}
         self.obs["left"] = left
 
     def cleanup(self):
-        for _ in range(2):
-            try:
-                r = subprocess.run([self.rt, "--root", self.root, "list", "-q"],
-                                   capture_output=True, text=True, timeout=10)
-                for cid in r.stdout.split():
-                    subprocess.run([self.rt, "--root", self.root, "delete", "-f", cid],
-                                   capture_output=True, timeout=15)
-            except subprocess.SubprocessError:
-                pass
+        """Leaves nothing behind, whatever the runtime did: thaws frozen
+        cgroups (their processes cannot die frozen), deletes, kills the
+        scenario's processes, unmounts, removes its cgroups bottom-up."""
+        self.thaw()
+        try:
+            r = subprocess.run([self.rt, "--root", self.root, "list", "-q"],
+                               capture_output=True, text=True, timeout=10)
+            for cid in r.stdout.split():
+                subprocess.run([self.rt, "--root", self.root, "delete", "-f", cid],
+                               capture_output=True, timeout=15)
+        except subprocess.SubprocessError:
+            pass
+        self.thaw()
         pids = self.tagged_pids()
         if os.path.exists(self.hostpids):
             with open(self.hostpids) as f:
@@ -527,21 +559,34 @@ class Run:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        for _ in range(50):
+        for _ in range(100):
             if not self.tagged_pids():
                 break
             time.sleep(0.05)
         for m in reversed(self.mounts()):
             subprocess.run(["umount", "-l", m], capture_output=True)
-        for cg in sorted(self.cgroups(), key=len, reverse=True):
-            p = "/sys/fs/cgroup/" + cg
-            try:
-                if os.path.exists(p + "/freezer.state"):
-                    with open(p + "/freezer.state", "w") as f:
-                        f.write("THAWED")
-                os.rmdir(p)
-            except OSError:
-                pass
+        for _ in range(20):
+            left = False
+            for cg in self.cgroups():
+                for d, _, _ in os.walk("/sys/fs/cgroup/" + cg, topdown=False):
+                    try:
+                        os.rmdir(d)
+                    except OSError:
+                        left = True
+            if not left:
+                break
+            time.sleep(0.1)
+
+    def thaw(self):
+        for cg in self.cgroups():
+            for d, _, files in os.walk("/sys/fs/cgroup/" + cg):
+                for name, val in (("freezer.state", "THAWED"), ("cgroup.freeze", "0")):
+                    if name in files:
+                        try:
+                            with open(os.path.join(d, name), "w") as f:
+                                f.write(val)
+                        except OSError:
+                            pass
 
     def collect(self):
         """Reads every step's output files into the observations."""
@@ -624,8 +669,11 @@ def observations(run):
         if "err" in o:
             res[name + ".err"] = errwords(normalize_text(run, o["err"]))
         text = normalize_text(run, o.get("out", "") + o.get("tty", ""))
+        if text.startswith("Incorrect Usage"):
+            text = "Incorrect Usage"  # the help text that follows is the runtime's own
         first = step.split()
-        while first and (first[0].startswith("&") or first[0] in ("tty",) or first[0].startswith("t=")):
+        while first and (first[0].startswith("&") or first[0] in ("tty", "noid") or
+                         first[0].startswith("t=")):
             first.pop(0)
         cmd = first[0] if first else ""
         if cmd == "state" and o.get("rc") == 0:
@@ -740,6 +788,10 @@ def main():
         missing = [n for n in sc["need"] if not need_ok(env, n)]
         if missing:
             return i, sc, None, "needs " + ", ".join(missing)
+        try:
+            sc["config_text"] = config_text(env, sc)
+        except RuntimeError as e:
+            sc["config_error"] = str(e)
         base = os.path.join(work, "%s%03d" % (run_tag, i))
         os.makedirs(base)
         runs = [Run(env, sc, rt, k, base).run() if rt else None for rt, k in zip(rts, "abc")]
