@@ -10,7 +10,8 @@
 #
 # BUILD_DIR (default build), RUNTIME, CORUN_BIN, BATS_FILTER (a regex for
 # bats -f), SKIP_UNIT=1, SKIP_INTEGRATION=1, SKIP_COMPAT=1 (test/compat, the
-# corun/runc differential tests), SKIP_ENGINES=1.
+# corun/runc differential tests; COMPAT_FILTER a regex of its scenarios),
+# SKIP_ENGINES=1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -125,7 +126,8 @@ run_compat() {
 		return
 	fi
 	echo "# compat: COMPAT_A=${COMPAT_A:-$CORUN_BIN} COMPAT_B=${COMPAT_B:-runc}"
-	count_tap < <(COMPAT_A="${COMPAT_A:-$CORUN_BIN}" python3 test/compat/compat.py </dev/null 2>&1)
+	count_tap < <(COMPAT_A="${COMPAT_A:-$CORUN_BIN}" python3 test/compat/compat.py \
+		${COMPAT_FILTER:+-f "$COMPAT_FILTER"} </dev/null 2>&1)
 	wait $! 2>/dev/null
 	rc=$?
 	if [ $rc -ne 0 ] && [ "$failed" -eq "$before" ]; then

@@ -351,10 +351,14 @@ class Run:
                     **{TAG_VAR: self.tag})
 
     def sh(self, cmd, cwd, env):
-        r = subprocess.run(["sh", "-ec", cmd], cwd=cwd, env=env, capture_output=True, text=True,
-                           timeout=30)
+        # output to a file: a background process it starts keeps no pipe open
+        log = os.path.join(self.dir, "setup.log")
+        with open(log, "w") as f:
+            r = subprocess.run(["sh", "-ec", cmd], cwd=cwd, env=env, stdout=f, stderr=f,
+                               stdin=subprocess.DEVNULL, timeout=30)
         if r.returncode:
-            raise RuntimeError("setup %r failed: %s" % (cmd, r.stderr.strip()))
+            with open(log) as f:
+                raise RuntimeError("setup %r failed: %s" % (cmd, f.read().strip()))
 
     # -- steps
     def expand(self, step):
@@ -466,13 +470,16 @@ class Run:
             self.finish(h, timeout)
 
     def wait_status(self, want, timeout):
+        """Polls state until STATUS (for "stopped": or the container is
+        gone); a slow state call on a loaded machine is polled again."""
         end, last = time.time() + timeout, None
         while time.time() < end:
             try:
                 r = subprocess.run([self.rt, "--root", self.root, "state", self.id],
-                                   capture_output=True, text=True, timeout=max(1, end - time.time()))
+                                   capture_output=True, text=True, timeout=max(5, end - time.time()))
             except subprocess.TimeoutExpired:
-                return "state-timeout"
+                last = "state-timeout"
+                continue
             last = json.loads(r.stdout).get("status") if r.returncode == 0 else "gone"
             if last == want or (want == "stopped" and last == "gone"):
                 return want
@@ -817,6 +824,9 @@ def main():
             obs = [observations(r) if r else None for r in runs]
             results[sc["name"]] = {"corun": obs[0], "runc": obs[1], "crun": obs[2]}
             diffs, allowed, gapped = judge(sc, obs[0], obs[1], allow, gaps)
+            for o, who in ((obs[0], "corun"), (obs[1], "runc")):
+                if "setup" in o:  # the scenario itself is broken: never "same"
+                    diffs.insert(0, ("setup (%s)" % who, o["setup"], "-"))
             if obs[2] is not None:
                 crun["n"] += 1
                 crun["runc"] += not judge(sc, obs[2], obs[1], [], [])[0]
