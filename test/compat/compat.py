@@ -9,6 +9,7 @@ runtime; this file normalises, compares and reports."""
 import argparse
 import concurrent.futures
 import fnmatch
+import glob
 import json
 import os
 import random
@@ -158,6 +159,24 @@ def show(v):
     return v if "\n" not in v else "\n#     | " + v.replace("\n", "\n#     | ")
 
 
+def sweep(run_tag):
+    """Cgroups of this run still there (an orphan reaped late by pid 1 kept
+    one busy during its scenario's clean-up): removed, bottom-up."""
+    for _ in range(100):
+        left = []
+        for d in glob.glob("/sys/fs/cgroup/*/*cx%s*" % run_tag) + \
+                glob.glob("/sys/fs/cgroup/*cx%s*" % run_tag):
+            for sub, _, _ in os.walk(d, topdown=False):
+                try:
+                    os.rmdir(sub)
+                except OSError:
+                    left.append(sub)
+        if not left:
+            return
+        time.sleep(0.1)
+    print("# cgroups left behind: %s" % " ".join(left))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-f", "--filter", help="regex over scenario names")
@@ -300,6 +319,7 @@ def main():
     for g in stale:
         if not args.filter and len(g) < 4 and any(fnmatch.fnmatch(n, g[0]) for n in scen_names):
             print("# known gap no longer seen (remove it from gaps.tsv?): %s %s" % (g[0], g[1]))
+    sweep(run_tag)
     out = os.environ.get("COMPAT_RESULTS")
     if out:
         with open(out, "w") as f:

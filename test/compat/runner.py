@@ -368,7 +368,8 @@ class Run:
             time.sleep(0.05)
         for m in reversed(self.mounts()):
             subprocess.run(["umount", "-l", m], capture_output=True)
-        for _ in range(20):
+        # a killed orphan stays in its cgroup until pid 1 reaps it
+        for _ in range(50):
             left = False
             for cg in self.cgroups():
                 for d, _, _ in os.walk("/sys/fs/cgroup/" + cg, topdown=False):
