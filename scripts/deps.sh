@@ -7,7 +7,7 @@ pkgs=(
 	meson ninja-build pkg-config gcc
 	libjansson-dev libseccomp-dev libsystemd-dev
 	busybox-static bats jq iproute2 util-linux man-db strace
-	runc crun hyperfine time bc uidmap
+	runc crun hyperfine time bc uidmap python3
 	# the fuzz targets (fuzz/run.sh): clang and its libFuzzer runtime,
 	# which clang only recommends
 	clang libclang-rt-14-dev

@@ -9,7 +9,9 @@
 # anything failed. Run as root from anywhere; needs no stdin or tty.
 #
 # BUILD_DIR (default build), RUNTIME, CORUN_BIN, BATS_FILTER (a regex for
-# bats -f), SKIP_UNIT=1, SKIP_INTEGRATION=1, SKIP_ENGINES=1.
+# bats -f), SKIP_UNIT=1, SKIP_INTEGRATION=1, SKIP_COMPAT=1 (test/compat, the
+# corun/runc differential tests; COMPAT_FILTER a regex of its scenarios),
+# SKIP_ENGINES=1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -114,10 +116,31 @@ run_bats() {
 	fi
 }
 
+# run_compat: test/compat, every scenario with corun and with runc, their
+# observations compared (TAP; known gaps count as skipped).
+run_compat() {
+	local before=$failed rc
+	if ! command -v python3 >/dev/null; then
+		echo "not ok - compat tests: python3 is not installed"
+		failed=$((failed + 1))
+		return
+	fi
+	echo "# compat: COMPAT_A=${COMPAT_A:-$CORUN_BIN} COMPAT_B=${COMPAT_B:-runc}"
+	count_tap < <(COMPAT_A="${COMPAT_A:-$CORUN_BIN}" python3 test/compat/compat.py \
+		${COMPAT_FILTER:+-f "$COMPAT_FILTER"} </dev/null 2>&1)
+	wait $! 2>/dev/null
+	rc=$?
+	if [ $rc -ne 0 ] && [ "$failed" -eq "$before" ]; then
+		echo "not ok - compat exited with status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
 [ "${SKIP_UNIT:-}" = 1 ] || run_unit
 [ "${SKIP_INTEGRATION:-}" = 1 ] || run_bats integration test/integration
 # The advisories' attacks, fault injection and the stress test.
 [ "${SKIP_SECURITY:-}" = 1 ] || run_bats security test/security
+[ "${SKIP_COMPAT:-}" = 1 ] || run_compat
 # Engines skip, each with its reason, where they cannot run.
 [ "${SKIP_ENGINES:-}" = 1 ] ||
 	run_bats engines test/engines ENGINE_RUNTIME="${ENGINE_RUNTIME:-$RUNTIME}"
