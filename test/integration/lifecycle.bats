@@ -405,6 +405,7 @@ fg_run() {
 	done
 	[ "$bad" -eq 0 ] || fail "$bad of 200 creates hid the init's error"
 	assert_nothing_left
+}
 
 # expect_words WORDS RUNTIME_ARGS...: the call fails and says WORDS.
 expect_words() {
