@@ -262,6 +262,19 @@ static int status_error(const struct hook_run *r, int status)
 		       (int)r->out[0].len, r->out[0].buf, (int)r->out[1].len, r->out[1].buf);
 }
 
+/* A caller that blocks signals (run, exec) gets SIGPIPE queued even while
+ * it is ignored (Linux keeps blocked signals): take it before the default
+ * action is back, or the later unblock would kill the caller. */
+static void drop_pending_sigpipe(void)
+{
+	sigset_t pipe;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	struct timespec zero = {0, 0};
+	while (sigtimedwait(&pipe, NULL, &zero) > 0)
+		;
+}
+
 static int run_one(struct hook_run *r, const char *state)
 {
 	log_debug("%s hook #%zu: %s", r->kind, r->idx, r->h->path);
@@ -270,6 +283,7 @@ static int run_one(struct hook_run *r, const char *state)
 		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 		sigaction(SIGPIPE, &ign, &old);
 		rc = supervise(r, state);
+		drop_pending_sigpipe();
 		sigaction(SIGPIPE, &old, NULL);
 	}
 	if (r->stdin_wr >= 0)
