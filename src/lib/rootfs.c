@@ -417,6 +417,10 @@ static bool proc_dest_ok(const struct mount_job *j)
 	if (strncmp(where, rootfs, rl) != 0 || (where[rl] != '/' && where[rl] != '\0'))
 		return false;
 	const char *in = where[rl] ? where + rl : "/";
+	/* the path the config names, not one a symlink led to (CVE-2019-19921:
+	 * "/vol/evil/proc" with evil -> / would shadow the real /proc) */
+	if (strcmp(in, j->m->destination) != 0)
+		return false;
 	return strcmp(in, "/proc") == 0 || proc_dest_allowed(in);
 }
 
