@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -327,26 +326,6 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	return 0;
 }
 
-/* An init that failed may be gone before it reads what we send: our send
- * then fails (EPIPE), or our receive (ECONNRESET), while its error message
- * still waits on the socket. That message says what went wrong. */
-static int init_error_or_last(const struct creation *c)
-{
-	char last[1024];
-	snprintf(last, sizeof(last), "%s", err_msg());
-	struct pollfd p = {.fd = c->sync_fd, .events = POLLIN};
-	struct sync_msg m;
-	if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN) && sync_recv(c->sync_fd, &m) == 0 &&
-	    m.type == SYNC_ERROR)
-		return err_set(0, "%s", m.text);
-	return err_set(0, "%s", last);
-}
-
-static int send_to_init(const struct creation *c, enum sync_type type, int32_t value)
-{
-	return sync_send(c->sync_fd, type, value, NULL) < 0 ? init_error_or_last(c) : 0;
-}
-
 static int run_runtime_hooks(struct creation *c)
 {
 	c->hooks_started = true;
@@ -355,7 +334,7 @@ static int run_runtime_hooks(struct creation *c)
 	if (hooks_run(&c->spec->hooks, HOOK_PRESTART, json, c->bundle) < 0 ||
 	    hooks_run(&c->spec->hooks, HOOK_CREATE_RUNTIME, json, c->bundle) < 0)
 		return -1;
-	return send_to_init(c, SYNC_HOOKS_DONE, 0);
+	return sync_send(c->sync_fd, SYNC_HOOKS_DONE, 0, NULL);
 }
 
 /* The init loaded a notify filter: pass its listener fd on to the agent,
@@ -369,7 +348,7 @@ static int pass_seccomp_listener(struct creation *c, struct sync_msg *m)
 	_cleanup_free_ char *json = state_hook_json(&c->st, STATUS_CREATING, c->init);
 	if (seccomp_listener_send(c->spec->linux.seccomp, fd, c->init, json) < 0)
 		return -1;
-	return send_to_init(c, SYNC_SECCOMP_DONE, 0);
+	return sync_send(c->sync_fd, SYNC_SECCOMP_DONE, 0, NULL);
 }
 
 static bool no_resources(const struct spec_resources *r)
@@ -397,7 +376,7 @@ static int handshake(struct creation *c)
 	if (maps && ns_write_id_maps(c->child, c->spec) < 0)
 		return -1;
 	/* the init builds its rootfs while we place it in its cgroup */
-	if (send_to_init(c, SYNC_GO, 0) < 0)
+	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return -1;
 	if (c->cg.drv && !c->cg.placed) {
 		log_debug("cgroup: %s, moving init %d into it", c->cg.path, (int)c->child);
@@ -409,18 +388,19 @@ static int handshake(struct creation *c)
 	if (c->cg.drv && cgroup_delegate(&c->cg, c->spec) < 0)
 		return -1;
 	/* value 1: the init has no cgroup to mount */
-	if (send_to_init(c, SYNC_CGROUP_DONE, !c->cg.drv) < 0)
+	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, !c->cg.drv, NULL) < 0)
 		return -1;
 	for (;;) {
 		struct sync_msg m;
-		/* an init that exits with our messages unread resets the
-		 * socket: its error message may still come after that */
+		/* sync_recv reads past the reset an init that exits with our
+		 * messages unread causes; creation_run's failure path takes
+		 * any error it queued (sync_peer_error) */
 		if (sync_recv(c->sync_fd, &m) < 0)
-			return init_error_or_last(c);
+			return -1;
 		switch (m.type) {
 		case SYNC_USERMAP:
 			if (ns_write_id_maps(c->child, c->spec) < 0 ||
-			    send_to_init(c, SYNC_USERMAP_DONE, 0) < 0)
+			    sync_send(c->sync_fd, SYNC_USERMAP_DONE, 0, NULL) < 0)
 				return -1;
 			break;
 		case SYNC_PID:

@@ -44,11 +44,6 @@ void procfs_release(void)
 	held = -1;
 }
 
-int procfs_fd(void)
-{
-	return held;
-}
-
 int procfs_open(const char *path, int flags)
 {
 	if (procfs_hold() < 0)

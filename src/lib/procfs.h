@@ -19,9 +19,6 @@
 int procfs_hold(void);
 /* Closes the handle (a later procfs_* call opens a fresh one). */
 void procfs_release(void);
-/* The held handle's fd, or -1: for callers that must keep it out of a
- * close sweep. */
-int procfs_fd(void);
 /* Opens PATH ("self/oom_score_adj") below the procfs root without crossing
  * a mount or following a magic link; the result is checked to be on procfs. */
 int procfs_open(const char *path, int flags);
