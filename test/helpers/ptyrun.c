@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Test helper: a terminal that types a file and records the screen.
- * ptyrun [-i IN] [-o OUT] [-w MARK] [-t SECS] [-s PIDFILE] -- CMD [ARG...]
- * Runs CMD on a fresh pty (its controlling terminal, stdin/stdout/stderr).
+ * ptyrun [-q] [-i IN] [-o OUT] [-w MARK] [-t SECS] [-s PIDFILE] -- CMD [ARG...]
+ * Runs CMD on a fresh pty (its controlling terminal, stdin/stdout/stderr);
+ * -q: the pty starts without echo (typed-ahead input a program leaves
+ * unread is then not echoed once it has restored the terminal and exited).
  * Once MARK (if given) has come out of the pty, writes IN to it as fast as
  * the pty takes it, while everything the pty prints after MARK goes to OUT.
  * Neither direction waits for the other. Ends when CMD has exited and the
@@ -22,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,7 +61,7 @@ static double cpu_of(pid_t pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-static pid_t spawn(int master, char **argv)
+static pid_t spawn(int master, char **argv, bool quiet)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -72,6 +75,11 @@ static pid_t spawn(int master, char **argv)
 	ioctl(s, TIOCSCTTY, 0);
 	struct winsize ws = {.ws_row = 24, .ws_col = 80};
 	ioctl(s, TIOCSWINSZ, &ws);
+	struct termios t;
+	if (quiet && tcgetattr(s, &t) == 0) {
+		t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tcsetattr(s, TCSANOW, &t);
+	}
 	dup2(s, 0);
 	dup2(s, 1);
 	dup2(s, 2);
@@ -117,8 +125,11 @@ int main(int argc, char **argv)
 	const char *in_path = NULL, *out_path = "/dev/null", *pidfile = NULL;
 	struct out o = {0};
 	int secs = 60, c;
-	while ((c = getopt(argc, argv, "+i:o:w:t:s:")) != -1) {
-		if (c == 'i')
+	bool quiet = false;
+	while ((c = getopt(argc, argv, "+qi:o:w:t:s:")) != -1) {
+		if (c == 'q')
+			quiet = true;
+		else if (c == 'i')
 			in_path = optarg;
 		else if (c == 'o')
 			out_path = optarg;
@@ -132,7 +143,7 @@ int main(int argc, char **argv)
 			return 125;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: ptyrun [-i IN] [-o OUT] [-w MARK] [-t SECS] -- CMD...\n");
+		fprintf(stderr, "usage: ptyrun [-q] [-i IN] [-o OUT] [-w MARK] [-t SECS] -- CMD...\n");
 		return 125;
 	}
 	const char *in = "";
@@ -154,7 +165,7 @@ int main(int argc, char **argv)
 	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
 		die("posix_openpt");
-	pid_t pid = spawn(master, argv + optind);
+	pid_t pid = spawn(master, argv + optind, quiet);
 	if (pidfile) {
 		FILE *f = fopen(pidfile, "w");
 		if (f)
