@@ -102,6 +102,19 @@ static uint64_t known_caps(void)
 	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 }
 
+void caps_warn_ungranted(const struct spec_caps *c)
+{
+	uint64_t all = c->bounding | c->effective | c->inheritable | c->permitted | c->ambient;
+	char list[1024];
+	size_t len = (size_t)snprintf(list, sizeof(list), "%s", c->unknown ? c->unknown : "");
+	for (int cap = cap_last_cap() + 1; cap < 64 && len < sizeof(list); cap++)
+		if (all & (1ULL << cap))
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+						len ? " " : "", cap_name(cap));
+	if (list[0])
+		log_warn("ignoring unknown or unavailable capabilities: [%s]", list);
+}
+
 int caps_drop_bounding(const struct spec_caps *c)
 {
 	int last = cap_last_cap();

@@ -12,6 +12,9 @@ const char *cap_name(int cap); /* NULL when unknown */
 /* Highest capability the running kernel knows (asked with PR_CAPBSET_READ). */
 int cap_last_cap(void);
 
+/* Logs runc's warning naming every capability of c that is not granted:
+ * unknown names, and known ones beyond what the running kernel has. */
+void caps_warn_ungranted(const struct spec_caps *c);
 /* Drops from the bounding set every capability not in c->bounding. Needs
  * CAP_SETPCAP, so it runs before the user switch. */
 int caps_drop_bounding(const struct spec_caps *c);

@@ -94,27 +94,43 @@ int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv 
 
 /* ---- process ---- */
 
+/* Adds name to the space-separated list *list once. */
+static void note_unknown_cap(struct spec *s, char **list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = *list; p && *p;) {
+		size_t n = strcspn(p, " ");
+		if (n == len && !strncmp(p, name, n))
+			return;
+		p += n + (p[n] == ' ');
+	}
+	size_t old = *list ? strlen(*list) : 0;
+	char *v = arena_alloc(&s->arena, old + len + 2);
+	if (old) {
+		memcpy(v, *list, old);
+		v[old++] = ' ';
+	}
+	memcpy(v + old, name, len + 1);
+	*list = v;
+}
+
 static int parse_caps(json_t *o, const char *path, struct spec *s, struct spec_caps *c)
 {
 	static const char *const sets[] = {"bounding", "effective", "inheritable", "permitted",
 					   "ambient"};
 	uint64_t *dst[] = {&c->bounding, &c->effective, &c->inheritable, &c->permitted,
 			   &c->ambient};
-	char p[JPATH_MAX], q[JPATH_MAX];
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
 		char **v = NULL;
 		size_t n = 0;
 		if (jget_strv(o, sets[i], path, false, &s->arena, &v, &n) < 0)
 			return -1;
 		for (size_t j = 0; j < n; j++) {
-			/* runc only warns about unknown names; a typo silently
-			 * granting less (or more) than meant is worse */
 			int cap = cap_from_name(v[j]);
 			if (cap < 0 || cap > 63)
-				return err_set(0, "%s: unknown capability \"%s\"",
-					       jpath_idx(q, sizeof(q), P(p, path, sets[i]), j),
-					       v[j]);
-			*dst[i] |= 1ULL << cap;
+				note_unknown_cap(s, &c->unknown, v[j]);
+			else
+				*dst[i] |= 1ULL << cap;
 		}
 	}
 	return 0;
@@ -229,6 +245,18 @@ static int parse_process_attrs(json_t *o, struct spec *s, struct spec_process *p
 /* Every process field is implemented; the list stays for what comes next. */
 static const char *const process_unsupported[] = {NULL};
 
+int spec_env_check(char *const *env)
+{
+	for (; env && *env; env++) {
+		const char *eq = strchr(*env, '=');
+		if (!eq)
+			return err_set(0, "invalid environment variable: \"%s\"", *env);
+		if (eq == *env)
+			return err_set(0, "environment variable name can't be empty: \"%s\"", *env);
+	}
+	return 0;
+}
+
 static int parse_process_obj(json_t *o, struct spec *s, struct spec_process *pr)
 {
 	json_t *user = NULL;
@@ -242,7 +270,7 @@ static int parse_process_obj(json_t *o, struct spec *s, struct spec_process *pr)
 	if (jget_str(o, "cwd", "process", true, &s->arena, &pr->cwd) < 0 ||
 	    check_abs(pr->cwd, "process.cwd") < 0 ||
 	    jget_strv(o, "env", "process", false, &s->arena, &pr->env, NULL) < 0 ||
-	    jget_obj(o, "user", "process", false, &user) < 0 ||
+	    spec_env_check(pr->env) < 0 || jget_obj(o, "user", "process", false, &user) < 0 ||
 	    (user && parse_user(user, s, &pr->user) < 0) || parse_process_attrs(o, s, pr) < 0)
 		return -1;
 	if (!pr->env)

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <linux/sched.h>
 
+#include "caps.h"
 #include "fdpass.h"
 #include "hooks.h"
 #include "idmap.h"
@@ -478,6 +479,7 @@ int creation_load(const struct create_opts *o, struct creation *c)
 	if (state_validate_id(o->id) < 0 || resolve_paths(o, c) < 0 || validate(o, c) < 0)
 		return -1;
 	log_debug("create %s: bundle %s, rootfs %s", o->id, c->bundle, c->rootfs);
+	caps_warn_ungranted(&c->spec->process->caps);
 	return 0;
 }
 
@@ -496,10 +498,9 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 	if (idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
 		return -1;
 	fill_state(g, o, c);
-	if (cgroup_precheck(c) < 0)
-		return -1;
 	char saved_err[1024];
-	if (make_state_dir(g, o, c) < 0 || spawn_init(g, o, c) < 0 || save_progress(c) < 0 ||
+	/* the id claimed first: a taken id is the only news, not its cgroup */
+	if (make_state_dir(g, o, c) < 0 || cgroup_precheck(c) < 0 || spawn_init(g, o, c) < 0 || save_progress(c) < 0 ||
 	    handshake(c) < 0)
 		goto fail;
 	c->st.pid = c->init;

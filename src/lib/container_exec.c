@@ -105,12 +105,16 @@ static int append_gids(struct spec *s, struct spec_user *u, const struct exec_op
 /* runc 1.1 adds --cap to the bounding, effective and permitted sets (not
  * inheritable or ambient since CVE-2022-29162) and only warns about names
  * it does not know. */
-static void add_caps(struct spec_process *p, const struct exec_opts *o)
+static void add_caps(struct spec *s, struct spec_process *p, const struct exec_opts *o)
 {
 	for (size_t i = 0; i < o->n_caps; i++) {
 		int cap = cap_from_name(o->caps[i]);
-		if (cap < 0 || cap > cap_last_cap()) {
-			log_warn("ignoring unknown or unavailable capabilities: [%s]", o->caps[i]);
+		if (cap < 0 || cap > 63) {
+			/* named with the others in one warning */
+			size_t n = p->caps.unknown ? strlen(p->caps.unknown) + 1 : 0;
+			char *v = arena_alloc(&s->arena, n + strlen(o->caps[i]) + 1);
+			sprintf(v, "%s%s%s", n ? p->caps.unknown : "", n ? " " : "", o->caps[i]);
+			p->caps.unknown = v;
 			continue;
 		}
 		uint64_t bit = 1ULL << cap;
@@ -146,6 +150,8 @@ static int process_from_flags(struct exec_ctx *c)
 	if (o->cwd && *o->cwd)
 		p->cwd = arena_strdup(&s->arena, o->cwd);
 	p->env = concat_env(s, p->env, o->env, o->n_env);
+	if (spec_env_check(p->env) < 0)
+		return -1;
 	p->terminal = o->tty;
 	if (o->no_new_privs >= 0) /* given: overrides the config, as runc */
 		p->no_new_privileges = o->no_new_privs;
@@ -153,7 +159,7 @@ static int process_from_flags(struct exec_ctx *c)
 		return -1;
 	if (append_gids(s, &p->user, o) < 0)
 		return -1;
-	add_caps(p, o);
+	add_caps(s, p, o);
 	c->apparmor = o->apparmor && *o->apparmor ? arena_strdup(&s->arena, o->apparmor) : NULL;
 	c->selinux = o->process_label && *o->process_label
 			 ? arena_strdup(&s->arena, o->process_label)
@@ -161,8 +167,9 @@ static int process_from_flags(struct exec_ctx *c)
 	return 0;
 }
 
-/* -p: the process object as given; like runc, what it leaves out of
- * capabilities and rlimits comes from the container's config. */
+/* -p: the process object as given; like runc, capabilities it leaves out
+ * come from the container's config, rlimits it leaves out are ours (the
+ * caller's), not the config's. */
 static int process_from_file(struct exec_ctx *c)
 {
 	_cleanup_free_ char *text = NULL;
@@ -175,10 +182,6 @@ static int process_from_file(struct exec_ctx *c)
 	if (!c->proc->has_caps && base) {
 		c->proc->has_caps = base->has_caps;
 		c->proc->caps = base->caps;
-	}
-	if (!c->proc->n_rlimits && base) {
-		c->proc->rlimits = base->rlimits;
-		c->proc->n_rlimits = base->n_rlimits;
 	}
 	return 0;
 }
@@ -447,6 +450,7 @@ static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, in
 	if ((o->process_file ? process_from_file(c) : process_from_flags(c)) < 0 ||
 	    check_tty(c) < 0 || cgroup_subs_validate(o->cgroups, o->n_cgroups) < 0)
 		return -1;
+	caps_warn_ungranted(&c->proc->caps);
 	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
 		return -1;
 	if (spawn(c) < 0)

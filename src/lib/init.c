@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -128,13 +129,20 @@ static pid_t host_pid_self(void)
 	return (pid_t)atoi(buf);
 }
 
+/* The umask we were started with: the rootfs is built with 0, hooks run
+ * with the caller's, as runc's. */
+static mode_t caller_umask;
+
 static int run_hooks_inside(const struct init_args *a, enum hook_kind k, enum status status)
 {
 	if (!a->spec->hooks.count[k])
 		return 0;
 	_cleanup_free_ char *json = state_hook_json(a->st, status, a->host_pid);
+	mode_t now = umask(caller_umask);
 	/* createContainer in the rootfs, as runc: tools give it relative paths */
-	return hooks_run(&a->spec->hooks, k, json, k == HOOK_CREATE_CONTAINER ? a->rootfs : NULL);
+	int rc = hooks_run(&a->spec->hooks, k, json, k == HOOK_CREATE_CONTAINER ? a->rootfs : NULL);
+	umask(now);
+	return rc;
 }
 
 /* The parent moves us into our cgroup while we build the rootfs (the first
@@ -247,6 +255,8 @@ void init_main(const struct init_args *args)
 	const struct spec_process *p = s->process;
 	struct sync_msg m;
 
+	caller_umask = umask(022);
+	umask(caller_umask);
 	if (a.statedir_fd < 0)
 		TRY(&a, err_set(errno, "reopen state directory"));
 	/* the real procfs, before a joined mount namespace or pivot_root can

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "procfs.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -81,13 +82,35 @@ bool setgroups_allowed(void)
 
 _Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is not 32 bits");
 
+static int gid_cmp(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Each group once, as runc passes them (the kernel keeps the list sorted
+ * anyway, so sorting loses nothing). Like runc, an empty additionalGids
+ * still clears the supplementary groups of whoever started the runtime. */
+static int groups_apply(const struct spec_user *u)
+{
+	size_t n = u->n_additional_gids, k = 0;
+	_cleanup_free_ gid_t *g = malloc((n ? n : 1) * sizeof(*g));
+	if (!g)
+		return err_set(ENOMEM, "setgroups");
+	memcpy(g, u->additional_gids, n * sizeof(*g));
+	qsort(g, n, sizeof(*g), gid_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!k || g[k - 1] != g[i])
+			g[k++] = g[i];
+	if (setgroups(k, g) < 0)
+		return err_set(errno, "setgroups (%zu additionalGids)", k);
+	return 0;
+}
+
 int user_apply(const struct spec_user *u, bool set_groups)
 {
-	/* Like runc, an empty additionalGids still clears the supplementary
-	 * groups inherited from whoever started the runtime. */
-	if (set_groups &&
-	    setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0)
-		return err_set(errno, "setgroups (%zu additionalGids)", u->n_additional_gids);
+	if (set_groups && groups_apply(u) < 0)
+		return -1;
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return err_set(errno, "setresgid %u", u->gid);
 	/* keep the permitted set across the uid change; caps_apply trims it */

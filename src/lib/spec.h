@@ -54,6 +54,9 @@ struct spec_rlimit {
 struct spec_caps {
 	/* bit N = capability N; sets absent in config are 0 */
 	uint64_t bounding, effective, inheritable, permitted, ambient;
+	/* names no capability has, each once, space-separated (NULL: none):
+	 * the spec asks for a warning, not a failure */
+	char *unknown;
 };
 
 /* A set of CPUs or NUMA nodes, as lists like "0-3,7" give them (cpulist.h):
@@ -351,6 +354,8 @@ void spec_free(struct spec *s);
  * the exec'd process only. */
 int spec_parse_process(const char *json, size_t len, struct spec *s, struct spec_process **out,
 		       char **apparmor, char **selinux);
+/* Each entry NAME=VALUE with a NAME (runc's words otherwise). */
+int spec_env_check(char *const *env);
 static inline void cleanup_specp(struct spec **s)
 {
 	if (*s)

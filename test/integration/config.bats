@@ -69,10 +69,17 @@ expect_config_error() {
 	expect_config_error "linux.namespaces[5]" network
 }
 
-@test "config: bad capability" {
-	skip_if_runc "runc 1.1 warns about an unknown capability and goes on"
-	update_config '.process.capabilities.bounding += ["CAP_BOGUS"]'
-	expect_config_error "process.capabilities.bounding" CAP_BOGUS
+@test "config: an unknown capability is a warning naming it; the known ones still apply" {
+	# config.md: log a warning, do not fail (runc: the same words)
+	update_config '.process.capabilities.bounding += ["CAP_BOGUS"] |
+		.process.capabilities.effective = ["CAP_KILL", "CAP_BOGUS", "CAP_OTHER"] |
+		.process.capabilities.permitted = ["CAP_KILL"]'
+	set_args sh -c 'grep CapEff /proc/self/status'
+	run run_ct
+	[ "$status" -eq 0 ]
+	assert_output_contains "level=warning"
+	assert_output_contains "ignoring unknown or unavailable capabilities: [CAP_BOGUS CAP_OTHER]"
+	assert_output_contains "CapEff:	0000000000000020"
 }
 
 @test "config: bad rlimit" {

@@ -207,6 +207,29 @@ static void test_valid(void)
 
 /* jansson refuses integers beyond int64 unless asked to read them as reals;
  * 2^64-1 is how configs write "unlimited". */
+/* Unknown capability names are kept for a warning (config.md: log a
+ * warning, do not fail), each once; the known ones still count. */
+static void test_unknown_caps(void)
+{
+	struct spec *s = NULL;
+	_cleanup_free_ char *got =
+	    try_parse("{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FOO\"],"
+		      "\"effective\":[\"CAP_FOO\",\"cap_kill\",\"CAP_BAR\"]}}}",
+		      &s);
+	is_str(got, NULL, "unknown capabilities are accepted");
+	if (!s)
+		return;
+	is_str(s->process->caps.unknown, "CAP_FOO cap_kill CAP_BAR", "each unknown name once");
+	ok(s->process->caps.bounding == 1ULL << 5, "CAP_KILL still in the bounding set");
+	ok(s->process->caps.effective == 0, "nothing known in the effective set");
+	spec_free(s);
+	s = NULL;
+	_cleanup_free_ char *got2 = try_parse("{\"process\":{\"env\":[\"A=1\",\"NOEQ\"]}}", NULL);
+	is_str(got2, "invalid environment variable: \"NOEQ\"", "env entry without =");
+	_cleanup_free_ char *got3 = try_parse("{\"process\":{\"env\":[\"=x\"]}}", NULL);
+	is_str(got3, "environment variable name can't be empty: \"=x\"", "env entry without a name");
+}
+
 static void test_unlimited_rlimit(void)
 {
 	const char *text =
@@ -285,10 +308,6 @@ static void test_process_errors(void)
 	      "process.user.umask: must be an integer from 0 to 511");
 	fails("{\"process\":{\"user\":{\"additionalGids\":[1,-2]}}}",
 	      "process.user.additionalGids[1]: must be an integer from 0 to 4294967295");
-	fails("{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FOO\"]}}}",
-	      "process.capabilities.bounding[1]: unknown capability \"CAP_FOO\"");
-	fails("{\"process\":{\"capabilities\":{\"ambient\":[\"cap_kill\"]}}}",
-	      "process.capabilities.ambient[0]: unknown capability \"cap_kill\"");
 	fails("{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_X\",\"soft\":1,\"hard\":1}]}}",
 	      "process.rlimits[0].type: unknown rlimit \"RLIMIT_X\"");
 	fails("{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":1},"
@@ -536,6 +555,7 @@ int main(void)
 	test_default_rootless();
 	test_valid();
 	test_unlimited_rlimit();
+	test_unknown_caps();
 	test_top_level_errors();
 	test_process_errors();
 	test_mount_and_hook_errors();
