@@ -269,6 +269,10 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 	/* the init creates the cgroup namespace once it sits in its cgroup, and
 	 * the time namespace so it can set the offsets before anyone enters */
 	int late = CLONE_NEWCGROUP | CLONE_NEWTIME;
+	/* with a new user namespace the ipc one is made by the init as its
+	 * root, so the container's root owns /dev/mqueue (as in runc) */
+	if (newns & CLONE_NEWUSER)
+		late |= CLONE_NEWIPC;
 	int clone_flags = joins ? 0 : newns & ~late;
 	struct init_args ia = {
 		.spec = c->spec,

@@ -25,6 +25,7 @@
 #include "procfs.h"
 #include "process_setup.h"
 #include "rootfs.h"
+#include "rootfs_util.h"
 #include "sched_attrs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
@@ -65,10 +66,12 @@ static void enter_namespaces(struct init_args *a)
 		TRY(a, sync_expect(a->sync_fd, SYNC_USERMAP_DONE, &m));
 		flags &= ~CLONE_NEWUSER;
 	}
-	/* cgroup and time come later, from the init itself */
-	if (unshare(flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME)) < 0)
+	/* cgroup and time come later, from the init itself; ipc too when the
+	 * user namespace is new (made as its root, see become_root) */
+	int later = CLONE_NEWCGROUP | CLONE_NEWTIME | (a->unshare_flags & CLONE_NEWUSER ? CLONE_NEWIPC : 0);
+	if (unshare(flags & ~later) < 0)
 		TRY(a, err_set(errno, "unshare namespaces"));
-	a->unshare_flags = flags & (CLONE_NEWCGROUP | CLONE_NEWTIME);
+	a->unshare_flags = flags & later;
 	bool need_fork = (flags & CLONE_NEWPID) || (s->linux.ns[NS_PID].path);
 	if (!need_fork)
 		return;
@@ -86,8 +89,12 @@ static void become_root(const struct init_args *a)
 	if (!a->spec->linux.ns[NS_USER].present)
 		return;
 	/* uid 0 may be unmapped; user_apply sets the final ids anyway */
-	(void)!setresgid(0, 0, 0);
 	(void)!setresuid(0, 0, 0);
+	/* the ipc namespace's mqueue root belongs to whoever made it: the
+	 * container's root, with the group we came with (runc's owners) */
+	if (a->unshare_flags & CLONE_NEWIPC && unshare(CLONE_NEWIPC) < 0)
+		TRY(a, err_set(errno, "unshare ipc namespace"));
+	(void)!setresgid(0, 0, 0);
 }
 
 /* A session keyring of the container's own, so its keys neither reach the
@@ -174,6 +181,21 @@ static int mount_cgroup_cb(int dest_fd, const struct spec_mount *m, void *ud)
 
 /* Everything that needs the host's view: mounts, devices, sysctls, hooks in
  * the runtime namespace; then pivot_root. */
+/* Like runc, a missing process.cwd is made (0755, the container root's)
+ * before the rootfs may turn read-only; inside the new root, no symlink
+ * of the image leads it out. */
+static int make_cwd(const char *cwd)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return err_set(errno, "open /");
+	int fd = ensure_in_root(root, cwd, false);
+	if (fd < 0)
+		return err_prefix("process.cwd %s", cwd);
+	close(fd);
+	return 0;
+}
+
 static void build_rootfs(struct init_args *a)
 {
 	const struct spec *s = a->spec;
@@ -205,6 +227,7 @@ static void build_rootfs(struct init_args *a)
 		TRY(a, rootfs_pivot(&rc));
 	else if (chroot(a->rootfs) < 0 || chdir("/") < 0)
 		TRY(a, err_set(errno, "chroot %s", a->rootfs));
+	TRY(a, make_cwd(s->process->cwd));
 	/* /dev/console is made before /dev or / turn read-only (as runc) */
 	if (s->process->terminal)
 		TRY(a, terminal_setup_init(a->console_fd, s->process));

@@ -138,6 +138,21 @@ host_ns() { readlink "/proc/self/ns/$1"; }
 	[ "$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")" = 200000 ]
 }
 
+@test "namespaces: with a user namespace /dev/mqueue belongs to the container's root, who can chmod it" {
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}] |
+		.mounts |= map(select(.destination != "/sys/fs/cgroup"))'
+	set_args sh -c 'stat -c "%u %g %a" /dev/mqueue; chmod 700 /dev/mqueue && stat -c "%a" /dev/mqueue;
+		readlink /proc/self/ns/ipc'
+	run run_ct
+	assert_success
+	# the group: runc's (the host's root group, unmapped here)
+	assert_equal "${lines[0]}" "0 65534 1777"
+	assert_equal "${lines[1]}" 700
+	[ "${lines[2]}" != "$(host_ns ipc)" ]
+}
+
 @test "namespaces: time namespace with offsets" {
 	[ -e /proc/self/ns/time ] || skip "the kernel has no time namespaces"
 	skip_if_runc "runc 1.1 does not support time namespaces"

@@ -130,6 +130,23 @@ custom_caps='{"bounding": ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_NET
 	assert_equal "$output" /tmp
 }
 
+@test "cwd: a missing cwd is made (0755, root's) inside the rootfs, even through the image's symlink" {
+	# /link leads to the host's / if followed outside the rootfs
+	local name="corun-cwd-away-$TAG"
+	mkdir -p "$BUNDLE/rootfs/tmp"
+	ln -s "../../../../../../../../.." "$BUNDLE/rootfs/link"
+	update_config '.process.cwd = "/link/tmp/'"$name"'/b" | .process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'cd "$(pwd -P)"; pwd; stat -c "%a %u" . ..; touch x 2>&1 || echo no-write'
+	run run_ct
+	assert_success
+	assert_equal "${lines[0]}" "/tmp/$name/b"
+	assert_equal "${lines[1]}" "755 0"
+	assert_equal "${lines[2]}" "755 0"
+	assert_output_contains no-write
+	[ -d "$BUNDLE/rootfs/tmp/$name/b" ]
+	[ ! -e "/tmp/$name" ]
+}
+
 @test "cwd: a directory the user cannot search (/root) is entered as root, as runc" {
 	update_config '.process.cwd = "/root" | .process.user = {"uid": 1000, "gid": 1000}'
 	set_args sh -c 'pwd; ls 2>&1; id -u'
