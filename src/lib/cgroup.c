@@ -256,6 +256,54 @@ int64_t cgroup_deadline(int ms)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000 + ms;
 }
 
+/* Whether pid is alive and not on its way out: not exiting (PF_EXITING,
+ * which a dying pid-namespace init keeps while it sleeps reaping its
+ * namespace), no SIGKILL pending. Such a task keeps its cgroup busy for
+ * good: someone else's, put there by hand. */
+static bool pid_staying(pid_t pid)
+{
+	char path[64];
+	_cleanup_free_ char *stat = NULL, *status = NULL;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file_at(AT_FDCWD, path, 4096, &stat, NULL) < 0) {
+		err_clear();
+		return false;
+	}
+	char *p = strrchr(stat, ')');
+	char state = 0;
+	unsigned long flags = 0;
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return false;
+	if (strchr("ZXx", state) || (flags & 0x4 /* PF_EXITING */))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_file_at(AT_FDCWD, path, 8192, &status, NULL) < 0) {
+		err_clear();
+		return false;
+	}
+	for (const char *k = status; (k = strstr(k, "Pnd:\t"));) {
+		unsigned long long mask = strtoull(k + 5, NULL, 16);
+		if (mask & (1ULL << (SIGKILL - 1)))
+			return false;
+		k += 5;
+	}
+	return true;
+}
+
+static bool holds_staying_process(const char *dir)
+{
+	_cleanup_free_ pid_t *v = NULL;
+	size_t n = 0;
+	if (cgroup_procs_read(dir, &v, &n) < 0) {
+		err_clear();
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (pid_staying(v[i]))
+			return true;
+	return false;
+}
+
 int cgroup_remove(const char *dir, const char *stop, int64_t deadline)
 {
 	_cleanup_free_ char *p = xstrdup(dir);
@@ -267,12 +315,16 @@ int cgroup_remove(const char *dir, const char *stop, int64_t deadline)
 	if (parent < 0)
 		return errno == ENOENT ? 0 : err_set(errno, "open %s", p);
 	/* EBUSY while killed tasks finish exiting: one stuck in I/O (a blkio
-	 * throttle, a slow disk) can take seconds */
-	while (rmdir_tree(parent, slash + 1, 0) < 0) {
-		if (errno == ENOENT)
+	 * throttle, a slow disk) can take seconds. A process that is not
+	 * leaving, seen twice 50 ms apart, will not: say so now, as runc. */
+	int staying = 0;
+	for (int round = 0; rmdir_tree(parent, slash + 1, 0) < 0; round++) {
+		int e = errno;
+		if (e == ENOENT)
 			break;
-		if (errno != EBUSY || cgroup_deadline(0) >= deadline)
-			return err_set(errno, "remove cgroup %s", dir);
+		if (e != EBUSY || cgroup_deadline(0) >= deadline ||
+		    (round % 5 == 0 && (staying = holds_staying_process(dir) ? staying + 1 : 0) > 1))
+			return err_set(e, "remove cgroup %s", dir);
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}
 	/* parents: best effort, the first busy or foreign one ends the walk */

@@ -231,7 +231,8 @@ int destroy_container(const struct global_opts *g, const struct cstate *st, cons
 		struct cgroup cg = {0};
 		if (cgroup_init(&cg, st->cgroup_path, st->id, st->cgroup_systemd) < 0 ||
 		    cg.drv->destroy(&cg) < 0)
-			log_warn("delete %s: %s", st->id, err_msg());
+			/* runc's level, though the delete goes on and succeeds */
+			log_error("delete %s: %s", st->id, err_msg());
 		cgroup_fini(&cg);
 	}
 	if (spec && spec->linux.intel_rdt)

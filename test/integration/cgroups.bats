@@ -528,6 +528,26 @@ own_cgroup() {
 	kill "$other"
 }
 
+@test "cgroups: a foreground run in a cgroup others stay in ends at once, the busy cgroup an error (as runc)" {
+	[ -d /sys/fs/cgroup/freezer ] || skip "needs cgroup v1"
+	own_cgroup "ct$TAG-stay"
+	sleep 100 </dev/null >/dev/null 2>&1 3>&- &
+	other=$!
+	echo "$other" >"/sys/fs/cgroup/memory/ct$TAG-stay/cgroup.procs"
+	update_config '.linux.cgroupsPath = $p' --arg p "/ct$TAG-stay"
+	set_args true
+	local t0=$SECONDS
+	run run_ct
+	# runc: exit 0, "level=error" naming the busy cgroup, after ~0.3 s
+	assert_success
+	assert_output_contains "level=error"
+	[[ ${output,,} == *"device or resource busy"* ]] || fail "no EBUSY: $output"
+	[ $((SECONDS - t0)) -le 3 ] || fail "took $((SECONDS - t0)) s: it waited for a process that stays"
+	alive "$other" || fail "the other process was killed"
+	[ -z "$(ls -A "$ROOT")" ] || fail "state left: $(ls "$ROOT")"
+	kill "$other"
+}
+
 @test "cgroups: a frozen cgroupsPath is refused at once, as runc" {
 	[ -d /sys/fs/cgroup/freezer ] || skip "needs cgroup v1"
 	own_cgroup "ct$TAG-frozen"
