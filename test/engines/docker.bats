@@ -72,6 +72,13 @@ dkrun() { dk run --network none "$@"; }
 	assert_output_contains /no/such/binary
 }
 
+@test "docker: --device under docker's default seccomp profile" {
+	run dkrun --rm --device /dev/zero:/dev/myzero "$IMAGE" sh -c \
+		'head -c 4 /dev/myzero | od -An -tx1; grep Seccomp: /proc/self/status; stat -c "%F %t:%T" /dev/myzero'
+	assert_success
+	assert_output_contains "00 00 00 00" "Seccomp:	2" "character special file 1:5"
+}
+
 @test "docker: run -t gives the container a terminal" {
 	run in_tty "$DK_DIR/docker" run --network none --rm -t "$IMAGE" \
 		sh -c 'tty; test -t 0 && echo is-a-tty'

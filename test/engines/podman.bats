@@ -65,6 +65,13 @@ pmrun() { pm run --cgroup-parent "/$PM_CG" "$@"; }
 	assert_output_contains /no/such/binary
 }
 
+@test "podman: --device (fileMode with the type bits) under podman's default seccomp profile" {
+	run pmrun --rm --device /dev/zero:/dev/myzero "$IMAGE" sh -c \
+		'head -c 4 /dev/myzero | od -An -tx1; grep Seccomp: /proc/self/status; stat -c "%F %t:%T" /dev/myzero'
+	assert_success
+	assert_output_contains "00 00 00 00" "Seccomp:	2" "character special file 1:5"
+}
+
 @test "podman: run -t gives the container a terminal" {
 	run in_tty "$PM_DIR/pm" run --rm -t --cgroup-parent "/$PM_CG" "$IMAGE" sh -c 'tty; test -t 0 && echo is-a-tty'
 	assert_success
