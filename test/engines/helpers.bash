@@ -99,27 +99,8 @@ in_tty() {
 	timeout -k 5 "$ENGINE_TIMEOUT" script -qefc "$cmd" /dev/null </dev/null
 }
 
-fail() {
-	echo "$@" >&2
-	return 1
-}
-
-assert_status() {
-	[ "$status" -eq "$1" ] || fail "exit status $status, expected $1; output: $output"
-}
-
-assert_success() { assert_status 0; }
-
-assert_output_contains() {
-	local s
-	for s in "$@"; do
-		[[ $output == *"$s"* ]] || fail "output lacks \"$s\": $output"
-	done
-}
-
-assert_equal() {
-	[ "$1" = "$2" ] || fail "got \"$1\", expected \"$2\""
-}
+# fail, assert_status/success/failure, assert_output_(not_)contains, assert_equal
+load ../helpers/asserts
 
 # ---- containerd (containerd.bats, containerd_systemd.bats) ----
 

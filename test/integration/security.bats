@@ -6,23 +6,8 @@
 # The exe tests run a COPY of the runtime so that a broken protection damages
 # only the copy.
 
-load helpers
-
-copy_runtime() {
-	mkdir "$TEST_DIR/rt"
-	RT_COPY="$TEST_DIR/rt/$(basename "$RUNTIME")"
-	cp "$RUNTIME" "$RT_COPY"
-	RT_SUM=$(sha256sum <"$RT_COPY")
-}
-
-rt_copy() {
-	CORUN_TEST_TAG="$TAG" timeout -k 5 "$RUNTIME_TIMEOUT" "$RT_COPY" --root "$ROOT" "$@"
-}
-
-assert_copy_intact() {
-	[ "$(sha256sum <"$RT_COPY")" = "$RT_SUM" ] || fail "the runtime binary was modified!"
-	cmp -s "$RUNTIME" "$RT_COPY" || fail "the runtime binary differs from the original"
-}
+# copy_runtime, rt_copy, assert_copy_intact: the security suite's
+load ../security/sec
 
 @test "CVE-2019-5736: an entry point with #!/proc/self/exe leaves the runtime intact" {
 	copy_runtime

@@ -66,6 +66,7 @@ rt_copy() {
 
 assert_copy_intact() {
 	[ "$(sha256sum <"$RT_COPY")" = "$RT_SUM" ] || fail "the runtime binary was modified!"
+	cmp -s "$RUNTIME" "$RT_COPY" || fail "the runtime binary differs from the original"
 }
 
 # status_of PID KEY: a line of the host's /proc/PID/status, value only.

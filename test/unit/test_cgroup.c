@@ -22,36 +22,10 @@
 #include "util.h"
 
 #include "cgroup_util.h"
+#include "tap.h"
 
 #define N_UNIT 21
 #define N_HOST 12
-
-static int n_test, n_fail;
-
-static void ok(bool cond, const char *fmt, ...) PRINTF(2, 3);
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%sok %d - ", cond ? "" : "not ", ++n_test);
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (!cond)
-		n_fail++;
-	fflush(stdout);
-}
-
-static void diag(const char *fmt, ...) PRINTF(1, 2);
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-}
 
 /* ---- paths ---- */
 
@@ -487,7 +461,7 @@ static void test_proc_texts(void)
 
 int main(void)
 {
-	printf("1..%d\n", N_UNIT + N_HOST);
+	plan(N_UNIT + N_HOST);
 	/* the sleepers' forks are reparented to us so that we reap them */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	test_paths();
@@ -496,8 +470,8 @@ int main(void)
 	const char *skip = host_skip_reason();
 	if (skip)
 		for (int i = 0; i < N_HOST; i++)
-			printf("ok %d - real cgroup # SKIP %s\n", ++n_test, skip);
+			ok(true, "real cgroup # SKIP %s", skip);
 	else
 		test_host();
-	return n_fail ? 1 : 0;
+	return done_testing();
 }

@@ -7,22 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-static int test_no;
-static int failures;
-
-static void ok(bool cond, const char *fmt, ...) PRINTF(2, 3);
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-	printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		failures++;
-}
+#include "tap.h"
 
 /* The condition is evaluated before the message (which may print err_msg()). */
 #define OK(cond, ...)                                                                              \
@@ -296,7 +281,7 @@ static void test_signals(void)
 
 int main(void)
 {
-	printf("1..%d\n", 8 + 10 + 7 + 10 + 5 + 7 + 8 + 14 + 11 + 1);
+	plan(8 + 10 + 7 + 10 + 5 + 7 + 8 + 14 + 11 + 1);
 	test_values();
 	test_bools();
 	test_uints();
@@ -305,5 +290,5 @@ int main(void)
 	test_reorder();
 	test_command();
 	test_signals();
-	return failures ? 1 : 0;
+	return done_testing();
 }

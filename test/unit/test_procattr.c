@@ -15,24 +15,9 @@
 #include "hooks.h"
 #include "procattr.h"
 #include "sysctl.h"
+#include "tap.h"
 
 #define PLAN 53
-static int n_test, n_fail;
-
-static void ok(bool cond, const char *fmt, ...) PRINTF(2, 3);
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%sok %d - ", cond ? "" : "not ", ++n_test);
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (!cond)
-		n_fail++;
-	fflush(stdout);
-}
-
 /* rc is -1 and the error message is exactly want. */
 static void fails_with(int rc, const char *want, const char *what)
 {
@@ -435,7 +420,7 @@ int main(void)
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("1..%d\n", PLAN);
+	plan(PLAN);
 	test_caps();
 	test_rlimits();
 	test_sysctl();
@@ -444,12 +429,12 @@ int main(void)
 	test_hooks_errors();
 	test_hooks_unread_stdin();
 	test_hooks_output_dir();
-	if (n_test != PLAN) {
-		printf("# planned %d tests, ran %d\n", PLAN, n_test);
-		n_fail++;
+	if (tap_count != PLAN) {
+		diag("planned %d tests, ran %d", PLAN, tap_count);
+		tap_failed++;
 	}
 	_cleanup_free_ char *rm = xasprintf("rm -rf %s", tmpdir);
 	if (system(rm) != 0)
 		printf("# could not remove %s\n", tmpdir);
-	return n_fail ? 1 : 0;
+	return done_testing();
 }
