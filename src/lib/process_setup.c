@@ -170,7 +170,7 @@ int process_finish(const struct process_finish *f)
 	if (exec_lookup(p->args[0], p->env, &path) < 0 ||
 	    env_with_home(p->env, p->user.uid, &envp, &home) < 0)
 		return -1;
-	_cleanup_free_ char **owned_env = home ? envp : NULL;
+	_cleanup_free_ __attribute__((unused)) char **owned_env = home ? envp : NULL;
 	if (f->listen_fds)
 		listen_fds_set_pid(envp ? envp : p->env);
 	if (caps_before_filter(f) < 0)

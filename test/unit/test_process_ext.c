@@ -155,8 +155,8 @@ static void test_scheduler(void)
 	    "{\"policy\":\"SCHED_IDLE\",\"nice\":19}",
 	    "{\"policy\":\"SCHED_ISO\"}",
 	    "{\"policy\":\"SCHED_DEADLINE\",\"runtime\":1024,\"deadline\":2000}",
-	    "{\"policy\":\"SCHED_DEADLINE\",\"runtime\":10000000,\"deadline\":30000000,"
-	    "\"period\":30000000,\"flags\":[\"SCHED_FLAG_RECLAIM\",\"SCHED_FLAG_DL_OVERRUN\"]}",
+	    ("{\"policy\":\"SCHED_DEADLINE\",\"runtime\":10000000,\"deadline\":30000000,"
+	     "\"period\":30000000,\"flags\":[\"SCHED_FLAG_RECLAIM\",\"SCHED_FLAG_DL_OVERRUN\"]}"),
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
 		_cleanup_free_ char *p = xasprintf("\"scheduler\":%s", good[i]);
@@ -260,8 +260,8 @@ static void test_mempolicy(void)
 	    "{\"mode\":\"MPOL_PREFERRED\"}",
 	    "{\"mode\":\"MPOL_PREFERRED\",\"nodes\":\"1\"}",
 	    "{\"mode\":\"MPOL_WEIGHTED_INTERLEAVE\",\"nodes\":\"0,2\"}",
-	    "{\"mode\":\"MPOL_PREFERRED_MANY\",\"nodes\":\"0-3\",\"flags\":[\"MPOL_F_NUMA_"
-	    "BALANCING\"]}",
+	    ("{\"mode\":\"MPOL_PREFERRED_MANY\",\"nodes\":\"0-3\",\"flags\":[\"MPOL_F_NUMA_"
+	     "BALANCING\"]}"),
 	    "{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":[\"MPOL_F_RELATIVE_NODES\"]}",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
