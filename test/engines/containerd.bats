@@ -49,6 +49,16 @@ task_is() { [ "$(task_status "$1")" = "$2" ]; }
 	assert_output_contains /no/such/binary
 }
 
+@test "containerd: --device under containerd's default seccomp profile" {
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun on this host"
+	# a device no container has by default: made, and the cgroup lets it open
+	run ctrun --rm --seccomp --device /dev/net/tun "$IMAGE" ct-dev sh -c \
+		'stat -c "%F %t:%T" /dev/net/tun; exec 3<>/dev/net/tun 2>&1 && echo opened;
+		grep Seccomp: /proc/self/status'
+	assert_success
+	assert_output_contains "character special file a:c8" "opened" "Seccomp:	2"
+}
+
 @test "containerd: run -t gives the container a terminal" {
 	run in_tty "$CT_DIR/ctr" run --runtime io.containerd.runc.v2 --runc-binary "$ENGINE_RUNTIME" \
 		--rm -t "$IMAGE" ct-tty sh -c 'tty; test -t 0 && echo is-a-tty'
