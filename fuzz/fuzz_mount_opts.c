@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	     t = strtok_r(NULL, "\n", &save))
 		v[i++] = t;
 	struct mount_opts o;
-	if (mount_opts_parse(v, i, &o) == 0)
+	if (mount_opts_parse(v, i, &o, NULL) == 0)
 		mount_opts_free(&o);
 	err_clear();
 	return 0;

@@ -460,14 +460,7 @@ static bool rw_cgroup_mount(const struct spec *s)
 		if (!m->source || strcmp(m->source, "cgroup") ||
 		    strcmp(m->destination, "/sys/fs/cgroup"))
 			continue;
-		struct mount_opts o = {0};
-		if (mount_opts_parse(m->options, m->n_options, &o) < 0) {
-			err_clear(); /* refused with its name when it is mounted */
-			continue;
-		}
-		bool ro = o.flags & MS_RDONLY;
-		mount_opts_free(&o);
-		if (!ro)
+		if (!(m->opts.flags & MS_RDONLY))
 			return true;
 	}
 	return false;

@@ -395,12 +395,8 @@ static int show_hier(const struct hier *h, int tmp, const struct mount_attr *a, 
 static int v1_mount(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns)
 {
 	struct v1 *v = cg->priv;
-	struct mount_opts o = {0};
-	if (mount_opts_parse(m->options, m->n_options, &o) < 0)
-		return err_prefix("mount %s", m->destination);
 	struct mount_attr a = {0};
-	mount_attr_from_flags(o.flags, o.clear, &a);
-	mount_opts_free(&o);
+	mount_attr_from_flags(m->opts.flags, m->opts.clear, &a);
 	struct stat st;
 	if (fstat(dest_fd, &st) < 0)
 		return err_set(errno, "stat %s", m->destination);

@@ -310,12 +310,8 @@ static int move_to(int tree, int dest_fd, const char *what)
 static int v2_mount(struct cgroup *cg, int dest_fd, const struct spec_mount *m, bool cgroupns)
 {
 	const struct v2 *v = cg->priv;
-	struct mount_opts o = {0};
-	if (mount_opts_parse(m->options, m->n_options, &o) < 0)
-		return err_prefix("mount %s", m->destination);
 	struct mount_attr a = {0};
-	mount_attr_from_flags(o.flags, o.clear, &a);
-	mount_opts_free(&o);
+	mount_attr_from_flags(m->opts.flags, m->opts.clear, &a);
 	_cleanup_close_ int tree = -1;
 	if (cgroupns) {
 		_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "cgroup2", FSOPEN_CLOEXEC);

@@ -10,6 +10,7 @@
 
 #include "caps.h"
 #include "config_internal.h"
+#include "mount_opts.h"
 #include "procattr.h"
 
 #define P(buf, parent, key) jpath(buf, sizeof(buf), parent, key)
@@ -336,6 +337,24 @@ static int parse_mount_idmaps(json_t *e, const char *p, struct spec *s, struct s
 	return 0;
 }
 
+/* The options, parsed here once for every later step (spec_mount.opts);
+ * a bad one is a config error naming it. */
+static int parse_mount_opts(json_t *e, const char *p, struct spec *s, struct spec_mount *m)
+{
+	char **v = NULL, q[JPATH_MAX], r[JPATH_MAX];
+	size_t n = 0, bad = 0;
+	if (jget_strv(e, "options", p, false, &s->arena, &v, &n) < 0)
+		return -1;
+	if (mount_opts_parse(v, n, &m->opts, &bad) < 0)
+		return err_prefix("%s", jpath_idx(r, sizeof(r), P(q, p, "options"), bad));
+	if (m->opts.data) {
+		char *d = arena_strdup(&s->arena, m->opts.data);
+		mount_opts_free(&m->opts);
+		m->opts.data = d;
+	}
+	return 0;
+}
+
 static int parse_mount(json_t *e, const char *p, struct spec *s, struct spec_mount *m)
 {
 	char *dest = NULL;
@@ -344,7 +363,7 @@ static int parse_mount(json_t *e, const char *p, struct spec *s, struct spec_mou
 	    jget_str(e, "destination", p, true, &s->arena, &dest) < 0 ||
 	    jget_str(e, "type", p, false, &s->arena, &m->type) < 0 ||
 	    jget_str(e, "source", p, false, &s->arena, &m->source) < 0 ||
-	    jget_strv(e, "options", p, false, &s->arena, &m->options, &m->n_options) < 0)
+	    parse_mount_opts(e, p, s, m) < 0)
 		return -1;
 	if (!*dest)
 		return err_set(0, "%s: must not be empty", P(q, p, "destination"));

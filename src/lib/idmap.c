@@ -149,9 +149,8 @@ static int host_bind_tree(const struct spec *s, const struct spec_mount *m,
 static int prepare_one(const struct spec *s, size_t i, const char *bundle, int *bfd)
 {
 	const struct spec_mount *m = &s->mounts[i];
-	struct mount_opts o;
-	if (mount_opts_parse(m->options, m->n_options, &o) < 0)
-		return err_prefix("mounts[%zu].options", i);
+	/* a copy: idmap_tree adds MS_REC for "ridmap"; data stays the spec's */
+	struct mount_opts o = m->opts;
 	int fd = -2;
 	if (idmap_wanted(m, &o)) {
 		fd = open_bundle(bundle, bfd) < 0 ? -1 : idmap_tree(s, m, &o, *bfd);
@@ -160,7 +159,6 @@ static int prepare_one(const struct spec *s, size_t i, const char *bundle, int *
 	} else {
 		fd = host_bind_tree(s, m, &o, bundle, bfd);
 	}
-	mount_opts_free(&o);
 	return fd;
 }
 

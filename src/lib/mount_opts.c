@@ -162,7 +162,7 @@ static bool lookup_flag(const char *o, struct mount_opts *out)
 	return false;
 }
 
-int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out)
+int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out, size_t *bad)
 {
 	memset(out, 0, sizeof(*out));
 	size_t cap = 0, len = 0;
@@ -174,7 +174,9 @@ int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out)
 		 * either way, as with runc */
 		if (!*o) {
 			mount_opts_free(out);
-			return err_set(0, "empty option");
+			if (bad)
+				*bad = i;
+			return err_set(0, "must not be empty");
 		}
 		size_t l = strlen(o);
 		if (len + l + 2 > cap) {

@@ -21,12 +21,16 @@ struct mount_opts {
 	/* "tmpcopyup" (runc's extension): a tmpfs starts with a copy of what
 	 * the directory it covers holds */
 	bool tmpcopyup;
-	char *data; /* malloc'd comma-joined filesystem options, or NULL */
+	/* comma-joined filesystem options, or NULL: malloc'd by
+	 * mount_opts_parse; in a spec (struct spec_mount) the spec's arena
+	 * owns it, and mount_opts_free is not for it */
+	char *data;
 };
 
 /* Unknown options are filesystem data, as with mount(8). -1 + err when an
- * option is malformed. */
-int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out);
+ * option is malformed (empty); *bad (when not NULL) then gets its index,
+ * so config.c can name it ("mounts[3].options[1]"). */
+int mount_opts_parse(char *const *opts, size_t n, struct mount_opts *out, size_t *bad);
 void mount_opts_free(struct mount_opts *o);
 /* The options that mount_opts_parse turns into flags or propagation (not
  * filesystem data), entry i, NULL past the end: `corun features` lists

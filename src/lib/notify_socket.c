@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -30,7 +31,6 @@ const char *notify_socket_host(void)
 
 static void add_mount(struct spec *s, const char *source)
 {
-	static const char *const opts[] = {"bind", "nosuid", "noexec", "nodev", "ro"};
 	struct spec_mount *v = arena_alloc(&s->arena, (s->n_mounts + 1) * sizeof(*v));
 	if (s->n_mounts)
 		memcpy(v, s->mounts, s->n_mounts * sizeof(*v));
@@ -38,10 +38,9 @@ static void add_mount(struct spec *s, const char *source)
 	m->destination = arena_strdup(&s->arena, NOTIFY_DEST);
 	m->type = arena_strdup(&s->arena, "bind");
 	m->source = arena_strdup(&s->arena, source);
-	m->options = arena_alloc(&s->arena, ARRAY_SIZE(opts) * sizeof(char *));
-	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
-		m->options[i] = arena_strdup(&s->arena, opts[i]);
-	m->n_options = ARRAY_SIZE(opts);
+	/* what config.c makes of "bind", "nosuid", "noexec", "nodev", "ro" */
+	m->opts = (struct mount_opts){
+	    .flags = MS_BIND | MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY, .bind = true};
 	/* last: over any /run the config mounts */
 	s->mounts = v;
 	s->n_mounts++;

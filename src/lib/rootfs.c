@@ -55,13 +55,8 @@ int rootfs_validate(const struct spec *s)
 {
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
-		struct mount_opts o;
-		if (mount_opts_parse(m->options, m->n_options, &o) < 0)
-			return err_prefix("mounts[%zu].options", i);
-		bool bind = is_bind(m, &o);
-		int rc = idmap_validate_mount(s, i, &o, bind);
-		mount_opts_free(&o);
-		if (rc < 0)
+		bool bind = is_bind(m, &m->opts);
+		if (idmap_validate_mount(s, i, &m->opts, bind) < 0)
 			return -1;
 		if (!bind && !m->type)
 			return err_set(0, "mounts[%zu].type: required for a non-bind mount", i);
@@ -502,17 +497,13 @@ static int do_mount_job(struct mount_job *j)
 static int do_mount(const struct rootfs_ctx *c, int rootfd, size_t i)
 {
 	const struct spec_mount *m = &c->spec->mounts[i];
-	struct mount_opts o;
-	if (mount_opts_parse(m->options, m->n_options, &o) < 0)
-		return err_prefix("mounts[%zu].options", i);
-	struct mount_job j = {.c = c, .rootfd = rootfd, .m = m, .o = &o, .dest_fd = -1,
+	struct mount_job j = {.c = c, .rootfd = rootfd, .m = m, .o = &m->opts, .dest_fd = -1,
 			      .tree_fd = c->mount_trees ? c->mount_trees[i] : -1};
 	log_debug("mounts[%zu]: %s on %s (%s)", i, m->source ? m->source : "none", m->destination,
 		  m->type ? m->type : "bind");
 	int rc = do_mount_job(&j);
 	if (j.dest_fd >= 0)
 		close(j.dest_fd);
-	mount_opts_free(&o);
 	return rc < 0 ? err_prefix("mounts[%zu]", i) : 0;
 }
 
@@ -521,14 +512,7 @@ static bool needs_dev_setup(const struct spec *s)
 {
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
-		if (strcmp(m->destination, "/dev") != 0)
-			continue;
-		struct mount_opts o;
-		if (mount_opts_parse(m->options, m->n_options, &o) < 0)
-			continue;
-		bool bind = is_bind(m, &o);
-		mount_opts_free(&o);
-		if (bind)
+		if (strcmp(m->destination, "/dev") == 0 && is_bind(m, &m->opts))
 			return false;
 	}
 	return true;
@@ -641,14 +625,8 @@ static int dev_readonly(const struct spec *s, int rootfd)
 {
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
-		if (strcmp(m->destination, "/dev") != 0)
-			continue;
-		struct mount_opts o;
-		if (mount_opts_parse(m->options, m->n_options, &o) < 0)
-			return err_prefix("mounts[%zu].options", i);
-		bool ro = !is_bind(m, &o) && (o.flags & MS_RDONLY);
-		mount_opts_free(&o);
-		if (!ro)
+		if (strcmp(m->destination, "/dev") != 0 || is_bind(m, &m->opts) ||
+		    !(m->opts.flags & MS_RDONLY))
 			continue;
 		_cleanup_close_ int fd = open_in_root(rootfd, "/dev", O_PATH | O_NOFOLLOW);
 		struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};

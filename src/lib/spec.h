@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "mount_opts.h"
 #include "util.h"
 
 /* gnu17 predefines the macro "linux" (= 1); spec->linux is the config's section */
@@ -111,8 +112,11 @@ struct spec_mount {
 	char *destination; /* absolute, cleaned */
 	char *type;        /* may be NULL */
 	char *source;      /* may be NULL */
-	char **options;    /* raw strings, parsed by mount_opts.c */
-	size_t n_options;
+	/* "options", parsed here once (mount_opts.c): flags, propagation,
+	 * recursive attributes, and the rest as filesystem data (data in the
+	 * arena). The raw strings are not kept: nothing after the parse needs
+	 * them (state and hooks get config.json's own bytes). */
+	struct mount_opts opts;
 	/* idmapped mount: both or neither (on-disk id -> id seen in the mount) */
 	struct spec_idmap *uid_mappings, *gid_mappings;
 	size_t n_uid_mappings, n_gid_mappings;

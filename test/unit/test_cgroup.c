@@ -225,12 +225,12 @@ static const char *mount_shape(struct cgroup *cg, bool cgroupns, const char *roo
 {
 	static char why[4200];
 	_cleanup_close_ int fd = open(tmpl, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *opts[] = {"nosuid", "noexec", "nodev", "relatime", "ro"};
-	struct spec_mount m = {.destination = "/sys/fs/cgroup",
-			       .type = "cgroup",
-			       .source = "cgroup",
-			       .options = opts,
-			       .n_options = 5};
+	/* "nosuid", "noexec", "nodev", "relatime", "ro", as config.c parses them */
+	struct spec_mount m = {
+	    .destination = "/sys/fs/cgroup",
+	    .type = "cgroup",
+	    .source = "cgroup",
+	    .opts = {.flags = MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY}};
 	if (cg->drv->mount(cg, fd, &m, cgroupns) < 0) {
 		snprintf(why, sizeof(why), "mount: %s", err_msg());
 		return why;

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <linux/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -99,7 +100,9 @@ static void test_default_spec(void)
 	ok(s->process->no_new_privileges, "noNewPrivileges");
 	is_int((long long)s->n_mounts, 7, "seven mounts");
 	is_str(s->mounts[2].destination, "/dev/pts", "mounts[2].destination");
-	is_int((long long)s->mounts[2].n_options, 6, "mounts[2] has six options");
+	ok(s->mounts[2].opts.flags == (MS_NOSUID | MS_NOEXEC) &&
+	       strcmp(s->mounts[2].opts.data, "newinstance,ptmxmode=0666,mode=0620,gid=5") == 0,
+	   "mounts[2].options parsed: two flags, four as filesystem data");
 	ok(s->linux.ns[NS_PID].present && s->linux.ns[NS_NET].present &&
 	       s->linux.ns[NS_MNT].present && !s->linux.ns[NS_USER].present &&
 	       !s->linux.ns[NS_CGROUP].present,
@@ -143,7 +146,8 @@ static void test_valid(void)
 		is_str(s->mounts[1].destination, "/y", "x/../y/ -> /y");
 		is_str(s->mounts[2].destination, "/a/c", "/a/./b/../c -> /a/c");
 		is_str(s->mounts[3].destination, "/", "/a/.. -> /");
-		ok(s->mounts[0].type == NULL && s->mounts[0].options == NULL, "absent fields NULL");
+		ok(s->mounts[0].type == NULL && !s->mounts[0].opts.flags && !s->mounts[0].opts.data,
+		   "absent fields NULL, no options");
 		spec_free(s);
 	}
 	free(e);
@@ -357,6 +361,39 @@ static void test_mount_and_hook_errors(void)
 	      "hooks.createRuntime[0].path: required");
 }
 
+/* The options are parsed with the config, once: every later step reads
+ * spec_mount.opts. What mount(2) does not know is filesystem data. */
+static void test_mount_opts(void)
+{
+	struct spec *s = NULL;
+	char *e = try_parse("{\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\","
+			    "\"options\":[\"rbind\",\"ro\",\"rprivate\",\"rnosuid\",\"rw\","
+			    "\"tmpcopyup\",\"mode=755\",\"x-unknown\",\"a,b\",\"nodev\"]},"
+			    "{\"destination\":\"/b\",\"options\":[\"ridmap\",\"strictatime\"]}]}",
+			    &s);
+	is_str(e, NULL, "flags, propagation, recursive and unknown options accepted");
+	free(e);
+	if (!s)
+		return;
+	const struct mount_opts *o = &s->mounts[0].opts;
+	ok(o->bind && o->flags == (MS_BIND | MS_REC | MS_NODEV) && o->clear == MS_RDONLY,
+	   "mounts[0]: rbind, nodev set, ro then rw cleared");
+	ok(o->propagation == (MS_PRIVATE | MS_REC), "mounts[0]: rprivate");
+	ok(o->rec_set == MOUNT_ATTR_NOSUID && o->rec_clr == 0 && o->tmpcopyup,
+	   "mounts[0]: rnosuid, tmpcopyup");
+	is_str(o->data, "mode=755,x-unknown,a,b",
+	       "mounts[0]: the rest is filesystem data, in order");
+	o = &s->mounts[1].opts;
+	ok(o->idmap == IDMAP_RECURSIVE && o->flags == MS_STRICTATIME && !o->bind && !o->data,
+	   "mounts[1]: ridmap, strictatime");
+	spec_free(s);
+	fails("{\"mounts\":[{\"destination\":\"/a\"},"
+	      "{\"destination\":\"/b\",\"options\":[\"ro\",\"\",\"mode=1\"]}]}",
+	      "mounts[1].options[1]: must not be empty");
+	fails("{\"mounts\":[{\"destination\":\"/a\",\"options\":[\"\"]}]}",
+	      "mounts[0].options[0]: must not be empty");
+}
+
 static void test_linux_errors(void)
 {
 	fails("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":"
@@ -559,6 +596,7 @@ int main(void)
 	test_top_level_errors();
 	test_process_errors();
 	test_mount_and_hook_errors();
+	test_mount_opts();
 	test_linux_errors();
 	test_idmap_netdev_rdt();
 	test_load();

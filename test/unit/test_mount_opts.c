@@ -37,7 +37,7 @@ static int parse(struct mount_opts *o, ...)
 	for (char *s; n < ARRAY_SIZE(v) && (s = va_arg(ap, char *));)
 		v[n++] = s;
 	va_end(ap);
-	return mount_opts_parse(v, n, o);
+	return mount_opts_parse(v, n, o, NULL);
 }
 
 static const struct {
@@ -183,11 +183,11 @@ static void test_data(void)
 	char *v[40];
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
 		v[i] = big;
-	rc = mount_opts_parse(v, ARRAY_SIZE(v), &o);
+	rc = mount_opts_parse(v, ARRAY_SIZE(v), &o, NULL);
 	ok(rc == 0 && o.data && strlen(o.data) == ARRAY_SIZE(v) * sizeof(big) - 1,
 	   "long data grows without truncation");
 	mount_opts_free(&o);
-	rc = mount_opts_parse(NULL, 0, &o);
+	rc = mount_opts_parse(NULL, 0, &o, NULL);
 	ok(rc == 0 && !o.flags && !o.clear && !o.propagation && !o.bind && !o.data,
 	   "no options: all zero");
 	mount_opts_free(&o);
@@ -201,7 +201,11 @@ static void test_refused(void)
 	   "\"tmpcopyup\" is a flag, not filesystem data");
 	mount_opts_free(&o);
 	rc = parse(&o, "ro", "", NULL);
-	ok(rc < 0 && strcmp(err_msg(), "empty option") == 0, "an empty option is refused");
+	ok(rc < 0 && strcmp(err_msg(), "must not be empty") == 0, "an empty option is refused");
+	char *v[] = {"ro", "mode=1", "", "nosuid"};
+	size_t bad = 99;
+	rc = mount_opts_parse(v, ARRAY_SIZE(v), &o, &bad);
+	ok(rc < 0 && bad == 2 && !o.data, "the empty option's index is given, nothing kept");
 }
 
 /* The recursive forms and the idmap options of runtime-spec 1.1+ */
