@@ -46,6 +46,9 @@ run_suite() { # label, build dir[, command...]
 	rm -f "$out"
 }
 
+# The style: every C file as .clang-format says (scripts/format.sh fixes)
+run_suite "style (clang-format)" build bash scripts/format.sh --check
+
 release_ok=false
 if build build; then
 	release_ok=true

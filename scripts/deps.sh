@@ -11,6 +11,8 @@ pkgs=(
 	# the fuzz targets (fuzz/run.sh): clang and its libFuzzer runtime,
 	# which clang only recommends
 	clang libclang-rt-14-dev
+	# the style check (scripts/format.sh --check)
+	clang-format
 	# the cgroup v2 guest (test/guest/): qemu under TCG, and debootstrap
 	# for its image, which brings Debian's linux-image-amd64 into the
 	# image from the archive (never installed on this host)
