@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 
 #include "mount_opts.h"
+#include "procparse.h"
 
 /* Validates a configured cgroup path and gives its canonical form: no
  * empty or "." components, no trailing slash; ".." is refused so the path
@@ -281,12 +282,12 @@ static bool pid_staying(pid_t pid)
 		err_clear();
 		return false;
 	}
-	for (const char *k = status; (k = strstr(k, "Pnd:\t"));) {
-		unsigned long long mask = strtoull(k + 5, NULL, 16);
-		if (mask & (1ULL << (SIGKILL - 1)))
-			return false;
-		k += 5;
-	}
+	/* pending for the thread or for the whole process */
+	unsigned long long mask;
+	if (proc_status_hex(status, "SigPnd", &mask) && (mask & (1ULL << (SIGKILL - 1))))
+		return false;
+	if (proc_status_hex(status, "ShdPnd", &mask) && (mask & (1ULL << (SIGKILL - 1))))
+		return false;
 	return true;
 }
 
