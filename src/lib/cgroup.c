@@ -270,12 +270,11 @@ static bool pid_staying(pid_t pid)
 		err_clear();
 		return false;
 	}
-	char *p = strrchr(stat, ')');
-	char state = 0;
-	unsigned long flags = 0;
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+	size_t sl = 0, fl = 0;
+	const char *state = proc_stat_field(stat, 3, &sl), *flags = proc_stat_field(stat, 9, &fl);
+	if (!state || !flags || sl != 1 || fl == 0)
 		return false;
-	if (strchr("ZXx", state) || (flags & 0x4 /* PF_EXITING */))
+	if (strchr("ZXx", *state) || (strtoul(flags, NULL, 10) & 0x4 /* PF_EXITING */))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (read_file_at(AT_FDCWD, path, 8192, &status, NULL) < 0) {

@@ -190,7 +190,57 @@ bool proc_status_hex(const char *text, const char *name, unsigned long long *out
 	return true;
 }
 
+/* ---- /proc/PID/stat ---- */
+
+const char *proc_stat_field(const char *text, int n, size_t *len)
+{
+	const char *t = strrchr(text, ')');
+	if (n < 3 || !t || t[1] != ' ')
+		return NULL;
+	t += 2; /* field 3 */
+	for (int field = 3; field < n; field++) {
+		t = strchr(t, ' ');
+		if (!t)
+			return NULL;
+		t++;
+	}
+	*len = strcspn(t, " \n");
+	return t;
+}
+
 /* ---- files ---- */
+
+/* /proc/PID/stat in one read, as the kernel makes it; err untouched (a
+ * process that is gone is an answer, not an error). */
+static bool read_stat(pid_t pid, char *buf, size_t n)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = pid > 0 ? proc_open(path) : -1;
+	if (fd < 0)
+		return false;
+	ssize_t r = read(fd, buf, n - 1);
+	if (r <= 0)
+		return false;
+	buf[r] = '\0';
+	return true;
+}
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	char buf[1024];
+	size_t len;
+	const char *v = read_stat(pid, buf, sizeof(buf)) ? proc_stat_field(buf, 22, &len) : NULL;
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
+char proc_state(pid_t pid)
+{
+	char buf[1024];
+	size_t len;
+	const char *v = read_stat(pid, buf, sizeof(buf)) ? proc_stat_field(buf, 3, &len) : NULL;
+	return v ? v[0] : 0;
+}
 
 int proc_text_read(const char *path, size_t max, char **out)
 {

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* ---- /proc/PID/mountinfo (proc(5)) ----
  * id parent major:minor root mount_point options [optional...] - fstype
@@ -71,6 +72,18 @@ const char *proc_status_field(const char *text, const char *name, size_t *len);
 /* A hexadecimal mask field ("SigPnd", "CapEff"); false when absent or not hex. */
 bool proc_status_hex(const char *text, const char *name, unsigned long long *out);
 
+/* ---- /proc/PID/stat (proc(5)) ----
+ * "pid (comm) state ppid ..."; comm may hold blanks and parentheses, so
+ * the fields after it are counted from its last ")". */
+
+/* Field n (proc(5)'s numbering: 1 pid, 3 state, 22 starttime), *len bytes
+ * up to the next blank; NULL when the text has fewer fields. n >= 3. */
+const char *proc_stat_field(const char *text, int n, size_t *len);
+
 /* ---- files ---- */
+/* Field 22 of /proc/PID/stat; 0 when the process is gone. */
+unsigned long long proc_start_time(pid_t pid);
+/* Process state letter from /proc/PID/stat ('Z' zombie...), 0 when gone. */
+char proc_state(pid_t pid);
 /* Reads a whole /proc file (at most max bytes) through proc_open; -1 + err. */
 int proc_text_read(const char *path, size_t max, char **out);

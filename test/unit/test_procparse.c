@@ -219,6 +219,26 @@ static void test_status(void)
 	ok(!proc_status_field("", "Name", &len), "status: empty text");
 }
 
+static void test_stat(void)
+{
+	const char *st = "42 (a) b) (c d) S 1 42 42 0 -1 4194564 0 0 0 0 0 0 0 0 20 0 1 0 777 0\n";
+	size_t len = 0;
+	const char *v = proc_stat_field(st, 3, &len);
+	ok(v && len == 1 && *v == 'S', "stat: the state after the last \") \" of the name");
+	v = proc_stat_field(st, 9, &len);
+	ok(v && len == 7 && !strncmp(v, "4194564", len), "stat: flags, field 9");
+	v = proc_stat_field(st, 22, &len);
+	ok(v && len == 3 && !strncmp(v, "777", len), "stat: start time, field 22");
+	v = proc_stat_field(st, 23, &len);
+	ok(v && len == 1 && *v == '0', "stat: the last field, before the newline");
+	ok(!proc_stat_field(st, 24, &len), "stat: past the last field");
+	ok(!proc_stat_field(st, 2, &len) && !proc_stat_field(st, 0, &len),
+	   "stat: pid and name are not fields after the name");
+	ok(!proc_stat_field("42 (cut", 3, &len) && !proc_stat_field("42 (x)S 1", 3, &len) &&
+	       !proc_stat_field("", 3, &len),
+	   "stat: no \") \" after the name");
+}
+
 static void test_text_read(void)
 {
 	const char *cg = "0::/a\n";
@@ -248,6 +268,7 @@ int main(void)
 	test_mountinfo_read();
 	test_cgroup();
 	test_status();
+	test_stat();
 	test_text_read();
 	return done_testing();
 }
