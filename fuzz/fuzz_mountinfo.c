@@ -4,8 +4,10 @@
  * cgroup mount lookup of `exec --cgroup` and the rootfs' propagation
  * check. Nothing is created or changed: these only compute. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cgroup.h"
+#include "procparse.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -30,6 +32,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (unsigned long long id = 20; id < 30; id++)
 		(void)mountinfo_shared(id, &shared);
 	proc_text_set(NULL, NULL, 0);
+	/* the pure parser on the same bytes, NUL-terminated */
+	char *text = xmalloc(size + 1);
+	memcpy(text, data, size);
+	text[size] = '\0';
+	struct mountinfo_entry e;
+	for (char *pos = text; mountinfo_next(&pos, &e);)
+		(void)mountinfo_has_optional(&e, "shared:");
+	free(text);
 	err_clear();
 	return 0;
 }

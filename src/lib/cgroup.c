@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 
 #include "mount_opts.h"
+#include "procparse.h"
 
 /* Validates a configured cgroup path and gives its canonical form: no
  * empty or "." components, no trailing slash; ".." is refused so the path
@@ -269,24 +270,23 @@ static bool pid_staying(pid_t pid)
 		err_clear();
 		return false;
 	}
-	char *p = strrchr(stat, ')');
-	char state = 0;
-	unsigned long flags = 0;
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+	size_t sl = 0, fl = 0;
+	const char *state = proc_stat_field(stat, 3, &sl), *flags = proc_stat_field(stat, 9, &fl);
+	if (!state || !flags || sl != 1 || fl == 0)
 		return false;
-	if (strchr("ZXx", state) || (flags & 0x4 /* PF_EXITING */))
+	if (strchr("ZXx", *state) || (strtoul(flags, NULL, 10) & 0x4 /* PF_EXITING */))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (read_file_at(AT_FDCWD, path, 8192, &status, NULL) < 0) {
 		err_clear();
 		return false;
 	}
-	for (const char *k = status; (k = strstr(k, "Pnd:\t"));) {
-		unsigned long long mask = strtoull(k + 5, NULL, 16);
-		if (mask & (1ULL << (SIGKILL - 1)))
-			return false;
-		k += 5;
-	}
+	/* pending for the thread or for the whole process */
+	unsigned long long mask;
+	if (proc_status_hex(status, "SigPnd", &mask) && (mask & (1ULL << (SIGKILL - 1))))
+		return false;
+	if (proc_status_hex(status, "ShdPnd", &mask) && (mask & (1ULL << (SIGKILL - 1))))
+		return false;
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "procparse.h"
 
 /* A comma-separated list and a name in it. */
 static bool list_has(const char *list, const char *name, size_t len)
@@ -33,44 +34,32 @@ static bool all_in(const char *ctrls, const char *list)
 	return true;
 }
 
-static void unescape(char *s)
+struct mount_dir_q {
+	const char *ctrls, *path;
+	char *dir;
+};
+
+static int mount_dir_of(const struct mountinfo_entry *e, void *ud)
 {
-	char *o = s;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
+	struct mount_dir_q *q = ud;
+	bool v2 = !*q->ctrls;
+	if (strcmp(e->fstype, v2 ? "cgroup2" : "cgroup") ||
+	    (!v2 && !all_in(q->ctrls, e->super_options)))
+		return 0;
+	size_t rl = strcmp(e->root, "/") ? strlen(e->root) : 0;
+	if (strncmp(q->path, e->root, rl) || (q->path[rl] && q->path[rl] != '/'))
+		return 0; /* a bind mount of another part of the hierarchy */
+	q->dir = xasprintf("%s%s", e->mount_point, q->path + rl);
+	return 1;
 }
 
 /* Its mount point plus path below the mount's root. */
 char *cgroup_mount_dir(const char *ctrls, const char *path)
 {
-	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/mountinfo");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	while (f && getline(&line, &cap, f) > 0) {
-		char root[4096], mnt[4096], type[64], opts[1024];
-		char *sep = strstr(line, " - ");
-		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
-		    sscanf(sep + 3, "%63s %*s %1023s", type, opts) != 2)
-			continue;
-		bool v2 = !*ctrls;
-		if (strcmp(type, v2 ? "cgroup2" : "cgroup") || (!v2 && !all_in(ctrls, opts)))
-			continue;
-		unescape(root);
-		unescape(mnt);
-		size_t rl = strcmp(root, "/") ? strlen(root) : 0;
-		if (strncmp(path, root, rl) || (path[rl] && path[rl] != '/'))
-			continue; /* a bind mount of another part of the hierarchy */
-		return xasprintf("%s%s", mnt, path + rl);
-	}
-	return NULL;
+	struct mount_dir_q q = {.ctrls = ctrls, .path = path};
+	if (mountinfo_read(mount_dir_of, &q) < 0)
+		err_clear(); /* as a hierarchy that is not mounted: the caller says so */
+	return q.dir;
 }
 
 /* The sub-cgroup that applies to a hierarchy with these controllers, or
@@ -170,17 +159,14 @@ static int join_one(const char *ctrls, const char *path, const char *sub, pid_t 
  * init's /proc/PID/cgroup. */
 static int check_controllers(const char *text, const char *const *subs, size_t n)
 {
-	_cleanup_free_ char *all = xstrdup("");
-	for (const char *l = text; *l;) {
-		size_t ll = strcspn(l, "\n");
-		const char *c = memchr(l, ':', ll);
-		size_t len = c ? strcspn(c + 1, ":\n") : 0;
-		if (len) {
-			char *more = xasprintf("%s,%.*s", all, (int)len, c + 1);
+	_cleanup_free_ char *all = xstrdup(""), *copy = xstrdup(text);
+	struct proc_cgroup_entry e;
+	for (char *pos = copy; proc_cgroup_next(&pos, &e);) {
+		if (*e.controllers) {
+			char *more = xasprintf("%s,%s", all, e.controllers);
 			free(all);
 			all = more;
 		}
-		l += ll + (l[ll] == '\n');
 	}
 	if (!*all)
 		return 0;
@@ -207,14 +193,9 @@ int cgroup_enter_like(pid_t like, pid_t pid, const char *const *subs, size_t n_s
 	/* before any join: nothing is joined when a controller is unknown */
 	if (check_controllers(text, subs, n_subs) < 0)
 		return -1;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *c = strchr(line, ':'), *path = c ? strchr(c + 1, ':') : NULL;
-		if (!path)
-			continue;
-		*path++ = '\0'; /* c + 1: the controllers ("" for cgroup2) */
-		if (join_one(c + 1, path, sub_for(c + 1, subs, n_subs), pid) < 0)
+	struct proc_cgroup_entry e;
+	for (char *pos = text; proc_cgroup_next(&pos, &e);)
+		if (join_one(e.controllers, e.path, sub_for(e.controllers, subs, n_subs), pid) < 0)
 			return -1;
-	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "cgroup_v1.h"
 #include "log.h"
 #include "mount_opts.h"
+#include "procparse.h"
 #include "rootfs_util.h"
 
 #include "cgroup_util.h"
@@ -78,35 +79,16 @@ static char *controllers(const char *opts)
 /* Our own cgroup in the hierarchy with these controllers ("" = cgroup2). */
 static char *own_cgroup(const char *ctrl)
 {
-	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/cgroup");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	while (f && getline(&line, &cap, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		char *c = strchr(line, ':'), *p = c ? strchr(c + 1, ':') : NULL;
-		if (!p)
-			continue;
-		*c = *p = '\0'; /* line: hierarchy id, c + 1: controllers, p + 1: path */
-		if (*ctrl ? same_set(c + 1, ctrl) : !strcmp(line, "0") && !c[1])
-			return xstrdup(strcmp(p + 1, "/") ? p + 1 : "");
+	_cleanup_free_ char *text = NULL;
+	if (proc_text_read("/proc/self/cgroup", 1 << 20, &text) < 0) {
+		err_clear();
+		return xstrdup("");
 	}
+	struct proc_cgroup_entry e;
+	for (char *pos = text; proc_cgroup_next(&pos, &e);)
+		if (*ctrl ? same_set(e.controllers, ctrl) : proc_cgroup_is_v2(&e))
+			return xstrdup(strcmp(e.path, "/") ? e.path : "");
 	return xstrdup("");
-}
-
-/* mountinfo escapes blanks and backslashes as \ooo. */
-static void unescape(char *s)
-{
-	char *o = s;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
 }
 
 static void add_hier(struct v1 *v, const char *mnt, char *ctrl, const char *path)
@@ -130,36 +112,26 @@ static void add_hier(struct v1 *v, const char *mnt, char *ctrl, const char *path
 	}
 }
 
+/* A mountinfo entry: a cgroup or cgroup2 hierarchy's mount. ud: the cgroup. */
+static int add_mount(const struct mountinfo_entry *e, void *ud)
+{
+	struct cgroup *cg = ud;
+	/* a bind of a sub-cgroup is not where we create ours */
+	if (strcmp(e->root, "/"))
+		return 0;
+	if (!strcmp(e->fstype, "cgroup"))
+		add_hier(cg->priv, e->mount_point, controllers(e->super_options), cg->path);
+	else if (!strcmp(e->fstype, "cgroup2"))
+		add_hier(cg->priv, e->mount_point, xstrdup(""), cg->path);
+	return 0;
+}
+
 static int v1_init(struct cgroup *cg)
 {
 	struct v1 *v = xcalloc(1, sizeof(*v));
 	cg->priv = v;
-	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/mountinfo");
-	if (!f)
-		return err_set(errno, "open /proc/self/mountinfo");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) > 0) {
-		/* id parent dev root mountpoint opts [optional...] - fstype source superopts */
-		char *fld[5], *save = NULL, *dash = strstr(line, " - ");
-		if (!dash)
-			continue;
-		*dash = '\0';
-		size_t n = 0;
-		for (char *t = strtok_r(line, " ", &save); t && n < 5;
-		     t = strtok_r(NULL, " ", &save))
-			fld[n++] = t;
-		char *type = strtok_r(dash + 3, " ", &save), *src = strtok_r(NULL, " ", &save);
-		char *opts = strtok_r(NULL, " \n", &save);
-		/* a bind of a sub-cgroup is not where we create ours */
-		if (n < 5 || !type || !src || !opts || strcmp(fld[3], "/"))
-			continue;
-		unescape(fld[4]);
-		if (!strcmp(type, "cgroup"))
-			add_hier(v, fld[4], controllers(opts), cg->path);
-		else if (!strcmp(type, "cgroup2"))
-			add_hier(v, fld[4], xstrdup(""), cg->path);
-	}
+	if (mountinfo_read(add_mount, cg) < 0)
+		return -1;
 	if (!v->n)
 		return err_set(0, "no cgroup hierarchy is mounted");
 	return 0;

@@ -18,6 +18,7 @@
 #include "cgroup_v2.h"
 #include "log.h"
 #include "mount_opts.h"
+#include "procparse.h"
 #include "rootfs_util.h"
 
 #define V2_MNT "/sys/fs/cgroup"
@@ -36,14 +37,15 @@ int v2_read(const struct v2 *v, const char *file, char **out)
 /* Our own cgroup ("/a/b", "" for the root) from the "0::" line. */
 static char *own_cgroup(void)
 {
-	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/cgroup");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	while (f && getline(&line, &cap, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (str_has_prefix(line, "0::/"))
-			return xstrdup(strcmp(line + 3, "/") ? line + 3 : "");
+	_cleanup_free_ char *text = NULL;
+	if (proc_text_read("/proc/self/cgroup", 1 << 20, &text) < 0) {
+		err_clear();
+		return xstrdup("");
 	}
+	struct proc_cgroup_entry e;
+	for (char *pos = text; proc_cgroup_next(&pos, &e);)
+		if (proc_cgroup_is_v2(&e) && e.path[0] == '/')
+			return xstrdup(strcmp(e.path, "/") ? e.path : "");
 	return xstrdup("");
 }
 

@@ -24,6 +24,7 @@
 #include "namespaces.h"
 #include "netdev.h"
 #include "notify_socket.h"
+#include "procparse.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "sync.h"

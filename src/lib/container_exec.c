@@ -31,6 +31,7 @@
 #include "lsm.h"
 #include "process_setup.h"
 #include "procfs.h"
+#include "procparse.h"
 #include "procattr.h"
 #include "sched_attrs.h"
 #include "seccomp_filter.h"

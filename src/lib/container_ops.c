@@ -18,6 +18,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "notify_socket.h"
+#include "procparse.h"
 
 static int pidfd_open_checked(const struct cstate *st)
 {

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "mount_opts.h"
+#include "procparse.h"
 #include "rootfs_util.h"
 
 /* /proc entries a config may mount over (lxcfs's set, as runc allows);
@@ -75,63 +76,6 @@ int rootfs_validate(const struct spec *s)
 
 /* ---- mountinfo ---- */
 
-/* Undoes mountinfo's octal escapes (\040 for a space...) in place. */
-static void unescape(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-struct mountinfo_entry {
-	unsigned long long id;
-	char *mount_point; /* unescaped */
-	char *optional;	   /* "shared:1 master:2" or "" */
-	char *fstype;
-};
-
-/* Calls fn for each line of /proc/self/mountinfo until fn returns non-zero. */
-static int mountinfo_each(int (*fn)(const struct mountinfo_entry *e, void *ud), void *ud)
-{
-	_cleanup_fclose_ FILE *f = proc_fopen("/proc/self/mountinfo");
-	if (!f)
-		return err_set(errno, "open /proc/self/mountinfo");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) > 0) {
-		struct mountinfo_entry e = {0};
-		char *save = NULL, *sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		char *tok = strtok_r(line, " ", &save);
-		for (int field = 0; tok && field < 5; field++, tok = strtok_r(NULL, " ", &save)) {
-			if (field == 0)
-				e.id = strtoull(tok, NULL, 10);
-			else if (field == 4)
-				e.mount_point = tok;
-		}
-		/* tok is now the mount options; what follows up to " - " is optional */
-		e.optional = save ? save : "";
-		e.fstype = strtok_r(sep + 3, " ", &save);
-		if (!e.mount_point || !e.fstype)
-			continue;
-		unescape(e.mount_point);
-		int r = fn(&e, ud);
-		if (r)
-			return r < 0 ? -1 : 0;
-	}
-	return 0;
-}
-
 struct shared_q {
 	unsigned long long id;
 	bool shared;
@@ -142,14 +86,14 @@ static int find_shared(const struct mountinfo_entry *e, void *ud)
 	struct shared_q *q = ud;
 	if (e->id != q->id)
 		return 0;
-	q->shared = strstr(e->optional, "shared:") != NULL;
+	q->shared = mountinfo_has_optional(e, "shared:");
 	return 1;
 }
 
 int mountinfo_shared(unsigned long long mnt_id, bool *shared)
 {
 	struct shared_q q = {.id = mnt_id};
-	if (mountinfo_each(find_shared, &q) < 0)
+	if (mountinfo_read(find_shared, &q) < 0)
 		return -1;
 	*shared = q.shared;
 	return 0;
@@ -577,7 +521,7 @@ static int hide_pseudo_fs(const struct mountinfo_entry *e, void *ud)
 
 static int move_root(const struct rootfs_ctx *c)
 {
-	if (mountinfo_each(hide_pseudo_fs, (void *)c->rootfs) < 0)
+	if (mountinfo_read(hide_pseudo_fs, (void *)c->rootfs) < 0)
 		return -1;
 	if (mount(c->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 		return err_set(errno, "move the rootfs %s to /", c->rootfs);

@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "json.h"
+#include "procparse.h"
 
 #define STATE_MAX (16u << 20)
 

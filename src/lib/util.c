@@ -363,51 +363,6 @@ void format_time_rfc3339(char *buf, size_t n, bool with_nanos)
 	}
 }
 
-/* ---- processes ---- */
-
-/* Returns the part of /proc/PID/stat after the ")" closing the command
- * name (which may itself contain spaces and parentheses). */
-static int read_stat_tail(pid_t pid, char *buf, size_t n, char **tail)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = proc_open(path);
-	if (fd < 0)
-		return -1;
-	ssize_t r = read(fd, buf, n - 1);
-	if (r <= 0)
-		return -1;
-	buf[r] = '\0';
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
-		return -1;
-	*tail = p + 2;
-	return 0;
-}
-
-unsigned long long proc_start_time(pid_t pid)
-{
-	char buf[1024], *t;
-	if (pid <= 0 || read_stat_tail(pid, buf, sizeof(buf), &t) < 0)
-		return 0;
-	/* tail starts at field 3 (state); start time is field 22 */
-	for (int field = 3; field < 22; field++) {
-		t = strchr(t, ' ');
-		if (!t)
-			return 0;
-		t++;
-	}
-	return strtoull(t, NULL, 10);
-}
-
-char proc_state(pid_t pid)
-{
-	char buf[1024], *t;
-	if (pid <= 0 || read_stat_tail(pid, buf, sizeof(buf), &t) < 0)
-		return 0;
-	return t[0];
-}
-
 /* ---- /proc files ---- */
 
 static struct {

@@ -104,15 +104,9 @@ size_t strv_len(char *const *v);
 /* RFC 3339 with nanoseconds in UTC, as runc writes "created": buf >= 40. */
 void format_time_rfc3339(char *buf, size_t n, bool with_nanos);
 
-/* ---- processes ---- */
-/* Field 22 of /proc/PID/stat; 0 when the process is gone. */
-unsigned long long proc_start_time(pid_t pid);
-/* Process state letter from /proc/PID/stat ('Z' zombie...), 0 when gone. */
-char proc_state(pid_t pid);
-
 /* ---- /proc files ----
- * The parsers of /proc/self/mountinfo, /proc/PID/cgroup and /proc/PID/stat
- * open them through these, so that the fuzz targets and unit tests can
+ * procparse.c's readers of /proc/self/mountinfo, /proc/PID/cgroup and
+ * /proc/PID/stat open them through these, so that the fuzz targets and unit tests can
  * feed them text: proc_text_set makes the next opens of exactly that path
  * read the given text (path NULL: no more). Never set in corun itself. */
 int proc_open(const char *path);    /* open(path, O_RDONLY | O_CLOEXEC) */

@@ -18,6 +18,7 @@
 #include <linux/magic.h>
 
 #include "cgroup.h"
+#include "procparse.h"
 #include "rootfs.h"
 #include "util.h"
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "procparse.h"
 #include "state.h"
 #include "tap.h"
 #include "util.h"
