@@ -40,8 +40,8 @@ struct command {
 	const char *desc;	/* longer explanation; may be NULL */
 	int min_args, max_args; /* positional arguments; max -1 = any */
 	const struct opt *opts; /* terminated by {0}; may be NULL */
-	bool no_reorder; /* flags only before the arguments (exec: the command's own
-			  * flags must stay where they are, as runc's SkipArgReorder) */
+	bool no_reorder;	/* flags only before the arguments (exec: the command's own
+				 * flags must stay where they are, as runc's SkipArgReorder) */
 };
 
 /* Moves the flags defined in opts (and their values) in front of the other

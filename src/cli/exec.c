@@ -22,8 +22,10 @@ static int parse_gids(const struct opt_list *l, int64_t **out)
 		errno = 0;
 		long long n = strtoll(s, &end, 10);
 		if (!isdigit((unsigned char)*d) || *end || errno) {
-			err_set(0, "invalid value \"%s\" for flag -g: strconv.ParseInt: parsing "
-				   "\"%s\": %s", s, s, errno == ERANGE ? "value out of range" : "invalid syntax");
+			err_set(0,
+				"invalid value \"%s\" for flag -g: strconv.ParseInt: parsing "
+				"\"%s\": %s",
+				s, s, errno == ERANGE ? "value out of range" : "invalid syntax");
 			free(v);
 			return -1;
 		}

@@ -220,7 +220,8 @@ void print_usage(FILE *f, const struct command *c)
 		if (pass)
 			fprintf(f, "\nOPTIONS:\n");
 		for (const struct opt *o = c->opts; o->name; o++) {
-			const char *v = o->kind == OPT_BOOL || o->kind == OPT_TRIBOOL ? "" : " value";
+			const char *v =
+			    o->kind == OPT_BOOL || o->kind == OPT_TRIBOOL ? "" : " value";
 			int n = snprintf(names, sizeof(names), "--%s%s%s%s%s", o->name, v,
 					 o->alias ? ", -" : "", o->alias ? o->alias : "",
 					 o->alias ? v : "");

@@ -114,16 +114,18 @@ int cmd_ps(const struct global_opts *g, int argc, char **argv)
 {
 	const char *format = "table";
 	const struct opt opts[] = {
-	    {"format", "f", OPT_STRING, &format, "output format: table or json (default: \"table\")"},
+	    {"format", "f", OPT_STRING, &format,
+	     "output format: table or json (default: \"table\")"},
 	    {0},
 	};
 	const struct command c = {
 	    .name = "ps",
 	    .args = "<container-id> [-- ps options]",
 	    .summary = "show the processes running in the container",
-	    .desc = "Lists the processes in the cgroup of the container <container-id>: as a JSON\n"
-		    "   array of host pids (-f json), or as the lines of the host's \"ps\" (run with\n"
-		    "   [ps options], default -ef) that show them, under ps's header.",
+	    .desc =
+		"Lists the processes in the cgroup of the container <container-id>: as a JSON\n"
+		"   array of host pids (-f json), or as the lines of the host's \"ps\" (run with\n"
+		"   [ps options], default -ef) that show them, under ps's header.",
 	    .min_args = 1,
 	    .max_args = -1,
 	    .opts = opts,

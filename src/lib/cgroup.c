@@ -323,7 +323,8 @@ int cgroup_remove(const char *dir, const char *stop, int64_t deadline)
 		if (e == ENOENT)
 			break;
 		if (e != EBUSY || cgroup_deadline(0) >= deadline ||
-		    (round % 5 == 0 && (staying = holds_staying_process(dir) ? staying + 1 : 0) > 1))
+		    (round % 5 == 0 &&
+		     (staying = holds_staying_process(dir) ? staying + 1 : 0) > 1))
 			return err_set(e, "remove cgroup %s", dir);
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	}

@@ -117,17 +117,24 @@ int cgroup_subs_validate(const char *const *subs, size_t n)
 		if (colon && strchr(path, ':'))
 			return err_set(0, "invalid --cgroup argument: %s", s);
 		if (!colon && n != 1)
-			return err_set(0, "invalid --cgroup argument: %s (missing <controller>: prefix)", s);
+			return err_set(
+			    0, "invalid --cgroup argument: %s (missing <controller>: prefix)", s);
 		for (const char *p = s; colon && p <= colon;) {
 			size_t len = strcspn(p, ",:");
 			if (!len)
-				return err_set(0, "invalid --cgroup argument: %s (empty <controller> prefix)", s);
+				return err_set(
+				    0, "invalid --cgroup argument: %s (empty <controller> prefix)",
+				    s);
 			for (size_t j = 0; j < i; j++) {
 				const char *cj = strchr(subs[j], ':');
-				_cleanup_free_ char *prev = cj ? strndup(subs[j], (size_t)(cj - subs[j])) : NULL;
+				_cleanup_free_ char *prev =
+				    cj ? strndup(subs[j], (size_t)(cj - subs[j])) : NULL;
 				if (prev && list_has(prev, p, len))
-					return err_set(0, "invalid --cgroup argument(s): controller %.*s "
-							  "specified multiple times", (int)len, p);
+					return err_set(
+					    0,
+					    "invalid --cgroup argument(s): controller %.*s "
+					    "specified multiple times",
+					    (int)len, p);
 			}
 			p += len + 1;
 		}

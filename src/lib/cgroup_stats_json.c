@@ -32,7 +32,8 @@ json_t *stats_kv_map(const char *text)
 		if (!sp)
 			continue;
 		*sp = '\0';
-		json_object_set_new(o, lines[i], json_integer((json_int_t)strtoull(sp + 1, NULL, 10)));
+		json_object_set_new(o, lines[i],
+				    json_integer((json_int_t)strtoull(sp + 1, NULL, 10)));
 	}
 	return o;
 }

@@ -29,7 +29,7 @@ int v2_read(const struct v2 *v, const char *file, char **out);
 /* cgroup_v2_res.c */
 int v2_set(struct cgroup *cg, const struct spec_resources *r);
 /* The pure conversions, runc 1.1's rules (unit-tested). */
-uint64_t v2_cpu_weight(uint64_t shares);	  /* 0 = unset */
+uint64_t v2_cpu_weight(uint64_t shares);      /* 0 = unset */
 uint64_t v2_io_weight(uint64_t blkio_weight); /* 0 = unset */
 /* memory.swap.max from the v1 memory+swap limit: 0 with *out_set false
  * leaves it alone, -1 is "max". */

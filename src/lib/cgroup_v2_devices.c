@@ -30,8 +30,8 @@ static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t
 		p->cap = p->cap ? p->cap * 2 : 64;
 		p->insn = xrealloc(p->insn, p->cap * sizeof(*p->insn));
 	}
-	p->insn[p->n++] = (struct bpf_insn){
-	    .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+	p->insn[p->n++] =
+	    (struct bpf_insn){.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
 }
 
 /* r1 = ctx; afterwards r2 = type, r3 = access, r4 = major, r5 = minor */
@@ -88,8 +88,8 @@ static void emit_exception(struct prog *p, const struct cgroup_dev_ex *e, bool d
 		if (BPF_CLASS(blk.insn[i].code) == BPF_JMP32)
 			blk.insn[i].off = (int16_t)(blk.n - i - 1);
 	for (size_t i = 0; i < blk.n; i++)
-		emit(p, blk.insn[i].code, blk.insn[i].dst_reg, blk.insn[i].src_reg,
-		     blk.insn[i].off, blk.insn[i].imm);
+		emit(p, blk.insn[i].code, blk.insn[i].dst_reg, blk.insn[i].src_reg, blk.insn[i].off,
+		     blk.insn[i].imm);
 	free(blk.insn);
 }
 
@@ -120,7 +120,7 @@ static int load(const struct bpf_insn *insn, size_t n)
 	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	a.insns = (uint64_t)(uintptr_t)insn;
 	a.insn_cnt = (uint32_t)n;
-	a.license = (uint64_t)(uintptr_t)"Apache-2.0";
+	a.license = (uint64_t)(uintptr_t) "Apache-2.0";
 	int fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd >= 0)
 		return fd;

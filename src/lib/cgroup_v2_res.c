@@ -57,8 +57,9 @@ int v2_swap_max(int64_t limit, int64_t memsw, bool *set, int64_t *out)
 	if (limit == 0 || limit == -1)
 		return err_set(0, "linux.resources.memory.swap: a swap limit needs a memory limit");
 	if (memsw < limit)
-		return err_set(0, "linux.resources.memory.swap: memory+swap (%" PRId64
-				  ") must not be below the memory limit (%" PRId64 ")",
+		return err_set(0,
+			       "linux.resources.memory.swap: memory+swap (%" PRId64
+			       ") must not be below the memory limit (%" PRId64 ")",
 			       memsw, limit);
 	*out = memsw - limit;
 	return 0;
@@ -71,8 +72,9 @@ static int knob(const struct v2 *v, const char *file, const char *val, const cha
 	_cleanup_free_ char *p = xasprintf("%s/%s", v->dir, file);
 	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		return err_set(0, "linux.resources.%s: %s does not exist (is its controller "
-				  "enabled in the parent's cgroup.subtree_control?)",
+		return err_set(0,
+			       "linux.resources.%s: %s does not exist (is its controller "
+			       "enabled in the parent's cgroup.subtree_control?)",
 			       field, file);
 	if (fd < 0 || write_all(fd, val, strlen(val)) < 0)
 		return err_set(errno, "linux.resources.%s: write %s to %s", field, val, file);
@@ -94,8 +96,10 @@ static int check_before_update(const struct v2 *v, int64_t limit)
 	if (v2_read(v, "memory.current", &cur) < 0)
 		return err_prefix("linux.resources.memory.checkBeforeUpdate");
 	if (strtoull(cur, NULL, 10) > (uint64_t)limit)
-		return err_set(0, "linux.resources.memory.limit: the memory usage (%s) is above "
-				  "the new limit (%" PRId64 ")", cur, limit);
+		return err_set(0,
+			       "linux.resources.memory.limit: the memory usage (%s) is above "
+			       "the new limit (%" PRId64 ")",
+			       cur, limit);
 	return 0;
 }
 
@@ -106,7 +110,8 @@ static int set_memory(const struct v2 *v, const struct spec_memory *m)
 	if (v2_swap_max(limit, m->has_swap ? m->swap : 0, &swap_set, &swap) < 0)
 		return -1;
 	if (m->has_swappiness && m->swappiness != UINT64_MAX)
-		log_debug("linux.resources.memory.swappiness: no such setting on cgroup v2, ignored");
+		log_debug(
+		    "linux.resources.memory.swappiness: no such setting on cgroup v2, ignored");
 	if (m->disable_oom_killer)
 		log_debug("linux.resources.memory.disableOOMKiller: not on cgroup v2, ignored");
 	/* swap first: no check ties the two files together on v2, and a
@@ -114,8 +119,9 @@ static int set_memory(const struct v2 *v, const struct spec_memory *m)
 	if (swap_set) {
 		if (!v2_has(v, "memory.swap.max")) {
 			if (swap != -1 && swap != 0)
-				return err_set(0, "linux.resources.memory.swap: this kernel does not "
-						  "account swap (no memory.swap.max)");
+				return err_set(0,
+					       "linux.resources.memory.swap: this kernel does not "
+					       "account swap (no memory.swap.max)");
 		} else if (knob_lim(v, "memory.swap.max", swap, "memory.swap") < 0) {
 			return -1;
 		}
@@ -158,8 +164,9 @@ static int set_cpu(const struct v2 *v, const struct spec_cpu *c)
 {
 	char buf[24];
 	if ((c->has_rt_period && c->rt_period) || (c->has_rt_runtime && c->rt_runtime))
-		return err_set(0, "linux.resources.cpu.%s: realtime scheduling is not "
-				  "supported on cgroup v2",
+		return err_set(0,
+			       "linux.resources.cpu.%s: realtime scheduling is not "
+			       "supported on cgroup v2",
 			       c->has_rt_runtime ? "realtimeRuntime" : "realtimePeriod");
 	if (c->has_shares && c->shares) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, v2_cpu_weight(c->shares));
@@ -256,8 +263,10 @@ static int set_hugetlb(const struct v2 *v, const struct spec_resources *r)
 		_cleanup_free_ char *f = xasprintf("hugetlb.%s.max", h->page_size);
 		_cleanup_free_ char *rf = xasprintf("hugetlb.%s.rsvd.max", h->page_size);
 		if (!v2_has(v, f))
-			return err_set(0, "linux.resources.hugepageLimits: %s does not exist (page "
-					  "size not supported, or hugetlb not enabled)", f);
+			return err_set(0,
+				       "linux.resources.hugepageLimits: %s does not exist (page "
+				       "size not supported, or hugetlb not enabled)",
+				       f);
 		/* the reservation limit too, so that a mapping fails at mmap
 		 * time rather than with SIGBUS at fault time */
 		if (knob_lim(v, f, (int64_t)h->limit, "hugepageLimits") < 0 ||

@@ -75,14 +75,13 @@ static json_t *memory_stats(const struct v2 *v)
 	uint64_t cur = num(v, "memory.current"), max = num(v, "memory.max");
 	uint64_t swc = num(v, "memory.swap.current"), swm = num(v, "memory.swap.max");
 	stats_set_u64(o, "cache", v2_kv(stat, "file"), true);
-	json_object_set_new(o, "usage", mem_entry(cur, max, num(v, "memory.peak"),
-						  v2_kv(ev, "max")));
+	json_object_set_new(o, "usage",
+			    mem_entry(cur, max, num(v, "memory.peak"), v2_kv(ev, "max")));
 	/* v1's swap entry counted memory+swap; keep its meaning */
-	json_object_set_new(o, "swap", mem_entry(cur + swc,
-						 swm == UINT64_MAX || max == UINT64_MAX
-						     ? UINT64_MAX
-						     : max + swm,
-						 0, 0));
+	json_object_set_new(
+	    o, "swap",
+	    mem_entry(cur + swc, swm == UINT64_MAX || max == UINT64_MAX ? UINT64_MAX : max + swm, 0,
+		      0));
 	json_object_set_new(o, "kernel", mem_entry(v2_kv(stat, "kernel"), 0, 0, 0));
 	json_object_set_new(o, "kernelTCP", mem_entry(v2_kv(stat, "sock"), 0, 0, 0));
 	json_t *raw = stats_kv_map(stat);

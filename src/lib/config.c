@@ -242,7 +242,6 @@ static int parse_process_attrs(json_t *o, struct spec *s, struct spec_process *p
 	return 0;
 }
 
-
 /* Every process field is implemented; the list stays for what comes next. */
 static const char *const process_unsupported[] = {NULL};
 
@@ -263,7 +262,8 @@ static int parse_process_obj(json_t *o, struct spec *s, struct spec_process *pr)
 	json_t *user = NULL;
 	if (reject_unsupported(o, "process", process_unsupported) < 0 ||
 	    jget_strv(o, "args", "process", true, &s->arena, &pr->args, NULL) < 0 ||
-	    jget_str(o, "apparmorProfile", "process", false, &s->arena, &pr->apparmor_profile) < 0 ||
+	    jget_str(o, "apparmorProfile", "process", false, &s->arena, &pr->apparmor_profile) <
+		0 ||
 	    jget_str(o, "selinuxLabel", "process", false, &s->arena, &pr->selinux_label) < 0)
 		return -1;
 	if (!pr->args[0])

@@ -59,8 +59,7 @@ static int parse_namespace(json_t *e, const char *p, struct spec *s)
 	return 0;
 }
 
-int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idmap **out,
-			size_t *n)
+int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idmap **out, size_t *n)
 {
 	char p[JPATH_MAX];
 	json_t *e;
@@ -235,15 +234,16 @@ static int parse_time_offsets(json_t *o, struct spec *s)
 	json_object_foreach(t, key, v)
 	{
 		if (strcmp(key, "boottime") && strcmp(key, "monotonic"))
-			return err_set(0, "linux.timeOffsets.%s: unknown clock (boottime, monotonic)",
-				       key);
+			return err_set(
+			    0, "linux.timeOffsets.%s: unknown clock (boottime, monotonic)", key);
 	}
 	if (parse_time_offset(t, "boottime", &s->linux.time_boottime) < 0 ||
 	    parse_time_offset(t, "monotonic", &s->linux.time_monotonic) < 0)
 		return -1;
 	/* offsets can only be given to a namespace we create */
 	if (!s->linux.ns[NS_TIME].present || s->linux.ns[NS_TIME].path)
-		return err_set(0, "linux.timeOffsets: needs a new time namespace in linux.namespaces");
+		return err_set(0,
+			       "linux.timeOffsets: needs a new time namespace in linux.namespaces");
 	return 0;
 }
 

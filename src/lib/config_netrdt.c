@@ -37,17 +37,21 @@ int parse_net_devices(json_t *o, struct spec *s)
 		return 0;
 	/* moving into the runtime's own namespace would be no move at all */
 	if (!s->linux.ns[NS_NET].present)
-		return err_set(0, "linux.netDevices: needs a network namespace in linux.namespaces");
-	s->linux.net_devices = arena_alloc(&s->arena, json_object_size(nd) * sizeof(struct spec_netdev));
+		return err_set(0,
+			       "linux.netDevices: needs a network namespace in linux.namespaces");
+	s->linux.net_devices =
+	    arena_alloc(&s->arena, json_object_size(nd) * sizeof(struct spec_netdev));
 	json_object_foreach(nd, key, v)
 	{
 		if (parse_net_device(s, key, v, &s->linux.net_devices[i]) < 0)
 			return -1;
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(s->linux.net_devices[j].name, s->linux.net_devices[i].name) == 0 &&
+			if (strcmp(s->linux.net_devices[j].name, s->linux.net_devices[i].name) ==
+				0 &&
 			    !strchr(s->linux.net_devices[i].name, '%'))
-				return err_set(0, "linux.netDevices[\"%s\"].name: \"%s\" is given twice",
-					       key, s->linux.net_devices[i].name);
+				return err_set(
+				    0, "linux.netDevices[\"%s\"].name: \"%s\" is given twice", key,
+				    s->linux.net_devices[i].name);
 		i++;
 	}
 	s->linux.n_net_devices = i;

@@ -115,8 +115,8 @@ static int parse_memory(json_t *res, struct spec_memory *m)
 	    opt_int(o, "kernel", p, -1, INT64_MAX, &m->has_kernel, &m->kernel) < 0 ||
 	    opt_int(o, "kernelTCP", p, -1, INT64_MAX, &m->has_kernel_tcp, &m->kernel_tcp) < 0 ||
 	    opt_u64(o, "swappiness", p, &m->has_swappiness, &m->swappiness) < 0 ||
-	    opt_bool(o, "disableOOMKiller", p, &m->has_disable_oom_killer,
-		     &m->disable_oom_killer) < 0 ||
+	    opt_bool(o, "disableOOMKiller", p, &m->has_disable_oom_killer, &m->disable_oom_killer) <
+		0 ||
 	    opt_bool(o, "useHierarchy", p, &m->has_use_hierarchy, &m->use_hierarchy) < 0 ||
 	    opt_bool(o, "checkBeforeUpdate", p, &has_check, &m->check_before_update) < 0)
 		return -1;
@@ -152,8 +152,8 @@ static int parse_pids(json_t *res, struct spec_resources *r)
 		return -1;
 	if (!o)
 		return 0;
-	return opt_int(o, "limit", "linux.resources.pids", INT64_MIN, INT64_MAX,
-		       &r->has_pids_limit, &r->pids_limit);
+	return opt_int(o, "limit", "linux.resources.pids", INT64_MIN, INT64_MAX, &r->has_pids_limit,
+		       &r->pids_limit);
 }
 
 static int parse_weight_devs(json_t *o, struct spec *s, struct spec_blkio *b)
@@ -166,7 +166,8 @@ static int parse_weight_devs(json_t *o, struct spec *s, struct spec_blkio *b)
 	JARR_EACH(arr, "linux.resources.blockIO.weightDevice", p, i, e)
 	{
 		struct spec_weight_dev *d = &b->weight_device[i];
-		if (jval_obj(e, p) < 0 || jget_int(e, "major", p, true, 0, UINT32_MAX, &d->major) < 0 ||
+		if (jval_obj(e, p) < 0 ||
+		    jget_int(e, "major", p, true, 0, UINT32_MAX, &d->major) < 0 ||
 		    jget_int(e, "minor", p, true, 0, UINT32_MAX, &d->minor) < 0 ||
 		    opt_u16(e, "weight", p, &d->has_weight, &d->weight) < 0 ||
 		    opt_u16(e, "leafWeight", p, &d->has_leaf_weight, &d->leaf_weight) < 0)
@@ -188,7 +189,8 @@ static int parse_rate_devs(json_t *o, const char *key, struct spec *s, struct sp
 	JARR_EACH(arr, base, p, i, e)
 	{
 		struct spec_rate_dev *d = &(*out)[i];
-		if (jval_obj(e, p) < 0 || jget_int(e, "major", p, true, 0, UINT32_MAX, &d->major) < 0 ||
+		if (jval_obj(e, p) < 0 ||
+		    jget_int(e, "major", p, true, 0, UINT32_MAX, &d->major) < 0 ||
 		    jget_int(e, "minor", p, true, 0, UINT32_MAX, &d->minor) < 0 ||
 		    jget_u64(e, "rate", p, true, &d->rate) < 0)
 			return -1;
@@ -231,7 +233,8 @@ static int parse_hugepages(json_t *res, struct spec *s, struct spec_resources *r
 	JARR_EACH(arr, "linux.resources.hugepageLimits", p, i, e)
 	{
 		struct spec_hugepage *h = &r->hugepages[i];
-		if (jval_obj(e, p) < 0 || jget_str(e, "pageSize", p, true, &s->arena, &h->page_size) < 0 ||
+		if (jval_obj(e, p) < 0 ||
+		    jget_str(e, "pageSize", p, true, &s->arena, &h->page_size) < 0 ||
 		    jget_u64(e, "limit", p, true, &h->limit) < 0)
 			return -1;
 		/* it becomes part of a file name: hugetlb.<size>.limit_in_bytes */
@@ -313,7 +316,8 @@ int parse_resources(json_t *linux_obj, struct spec *s)
 	    parse_network(res, s, r) < 0 || parse_rdma(res, s, r) < 0 ||
 	    jget_obj(res, "unified", "linux.resources", false, &uni) < 0)
 		return -1;
-	if (uni && parse_kv_object(s, uni, "linux.resources.unified", &r->unified, &r->n_unified) < 0)
+	if (uni &&
+	    parse_kv_object(s, uni, "linux.resources.unified", &r->unified, &r->n_unified) < 0)
 		return -1;
 	/* unified keys are file names in the container's cgroup */
 	for (size_t i = 0; i < r->n_unified; i++)

@@ -11,27 +11,35 @@
 #define SC_PATH "linux.seccomp"
 
 static const char *const action_names[SC_ACT__COUNT] = {
-    [SC_ACT_KILL] = "SCMP_ACT_KILL",	   [SC_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-    [SC_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD", [SC_ACT_TRAP] = "SCMP_ACT_TRAP",
-    [SC_ACT_ERRNO] = "SCMP_ACT_ERRNO",	   [SC_ACT_TRACE] = "SCMP_ACT_TRACE",
-    [SC_ACT_ALLOW] = "SCMP_ACT_ALLOW",	   [SC_ACT_LOG] = "SCMP_ACT_LOG",
+    [SC_ACT_KILL] = "SCMP_ACT_KILL",
+    [SC_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+    [SC_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+    [SC_ACT_TRAP] = "SCMP_ACT_TRAP",
+    [SC_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+    [SC_ACT_TRACE] = "SCMP_ACT_TRACE",
+    [SC_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+    [SC_ACT_LOG] = "SCMP_ACT_LOG",
     [SC_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
 };
 
 static const char *const cmp_names[SC_CMP__COUNT] = {
-    [SC_CMP_NE] = "SCMP_CMP_NE", [SC_CMP_LT] = "SCMP_CMP_LT", [SC_CMP_LE] = "SCMP_CMP_LE",
-    [SC_CMP_EQ] = "SCMP_CMP_EQ", [SC_CMP_GE] = "SCMP_CMP_GE", [SC_CMP_GT] = "SCMP_CMP_GT",
+    [SC_CMP_NE] = "SCMP_CMP_NE",
+    [SC_CMP_LT] = "SCMP_CMP_LT",
+    [SC_CMP_LE] = "SCMP_CMP_LE",
+    [SC_CMP_EQ] = "SCMP_CMP_EQ",
+    [SC_CMP_GE] = "SCMP_CMP_GE",
+    [SC_CMP_GT] = "SCMP_CMP_GT",
     [SC_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 /* The runtime-spec 1.3 list (schema/defs-linux.json SeccompArch). */
 static const char *const arch_names[] = {
-    "SCMP_ARCH_X86",	     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",	"SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	"SCMP_ARCH_MIPS",
-    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",	"SCMP_ARCH_MIPSEL64",
-    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	    "SCMP_ARCH_PPC64",	"SCMP_ARCH_PPC64LE",
-    "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",	    "SCMP_ARCH_SH",	"SCMP_ARCH_SHEB",
-    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",
+    "SCMP_ARCH_X86",	     "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",	   "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	   "SCMP_ARCH_MIPS",
+    "SCMP_ARCH_MIPS64",	     "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	      "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+    "SCMP_ARCH_S390",	     "SCMP_ARCH_S390X",	      "SCMP_ARCH_SH",	   "SCMP_ARCH_SHEB",
+    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64",
 };
 
 static const struct {
@@ -107,7 +115,9 @@ static int get_errno_ret(json_t *o, const char *key, const char *path, enum sc_a
 	if (!has)
 		return 0;
 	if (act != SC_ACT_ERRNO && act != SC_ACT_TRACE)
-		return err_set(0, "%s.%s: not allowed with %s (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE return a value)",
+		return err_set(0,
+			       "%s.%s: not allowed with %s (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE "
+			       "return a value)",
 			       path, key, action_names[act]);
 	uint32_t max = act == SC_ACT_ERRNO ? 4095 : 65535;
 	if (v > max)
@@ -239,7 +249,8 @@ static int parse_listener(json_t *o, struct spec *s, struct spec_seccomp *sc)
 		sc->listener_metadata = NULL;
 	if (sc->listener_metadata && !sc->listener_path)
 		return err_set(0, SC_PATH ".listenerMetadata: not allowed without listenerPath");
-	if (sc->listener_path && strlen(sc->listener_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+	if (sc->listener_path &&
+	    strlen(sc->listener_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return err_set(0, SC_PATH ".listenerPath: longer than %zu bytes",
 			       sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 	if (sc->uses_notify && !sc->listener_path)

@@ -11,10 +11,10 @@
 #include "state.h"
 
 struct global_opts {
-	const char *root;  /* --root, default /run/corun */
-	const char *log;   /* --log, NULL = stderr */
-	bool log_json;     /* --log-format json */
-	bool debug;        /* --debug */
+	const char *root; /* --root, default /run/corun */
+	const char *log;  /* --log, NULL = stderr */
+	bool log_json;	  /* --log-format json */
+	bool debug;	  /* --debug */
 	bool systemd_cgroup;
 	const char *rootless; /* "auto", "true" or "false" */
 	const char *criu;
@@ -56,19 +56,19 @@ struct exec_opts {
 	const char *id;
 	const char *process_file; /* -p: an OCI process object; then the flags
 				   * that shape the process are ignored, as in runc */
-	char **args;              /* the command, NULL-terminated (may be empty) */
+	char **args;		  /* the command, NULL-terminated (may be empty) */
 	const char *console_socket;
 	const char *pidfd_socket; /* sent a pidfd of the process once it runs */
-	const char *cwd, *user;   /* NULL = from the config */
-	const char **env;         /* appended to the config's process.env */
+	const char *cwd, *user;	  /* NULL = from the config */
+	const char **env;	  /* appended to the config's process.env */
 	size_t n_env;
-	const int64_t *gids;      /* appended to process.user.additionalGids */
+	const int64_t *gids; /* appended to process.user.additionalGids */
 	size_t n_gids;
-	const char **caps;        /* added to bounding, effective and permitted */
+	const char **caps; /* added to bounding, effective and permitted */
 	size_t n_caps;
 	const char *pid_file;
 	const char *process_label, *apparmor;
-	const char **cgroups;     /* --cgroup: [<controllers>:]<sub-cgroup> */
+	const char **cgroups; /* --cgroup: [<controllers>:]<sub-cgroup> */
 	size_t n_cgroups;
 	unsigned preserve_fds;
 	int no_new_privs; /* -1: as the config says; else --no-new-privs=0/1 */

@@ -40,8 +40,8 @@ static int resolve_paths(const struct create_opts *o, struct creation *c)
 	if (spec_load(c->bundle, &c->spec, &c->raw, &c->raw_len) < 0)
 		return -1;
 	_cleanup_free_ char *root = c->spec->root_path[0] == '/'
-					    ? xstrdup(c->spec->root_path)
-					    : xasprintf("%s/%s", c->bundle, c->spec->root_path);
+					? xstrdup(c->spec->root_path)
+					: xasprintf("%s/%s", c->bundle, c->spec->root_path);
 	c->rootfs = realpath(root, NULL);
 	if (!c->rootfs)
 		return err_set(errno, "root.path %s", root);
@@ -57,19 +57,20 @@ static int validate(const struct create_opts *o, const struct creation *c)
 	if (!s->process)
 		return err_set(0, "process: required to create a container");
 	if (s->process->terminal && !o->console_socket && o->detach)
-		return err_set(0, "cannot allocate tty if corun will detach without setting console socket");
+		return err_set(
+		    0, "cannot allocate tty if corun will detach without setting console socket");
 	/* the socket is for whoever takes over a detached container's tty; in
 	 * the foreground corun relays the terminal itself */
 	if ((!s->process->terminal || !o->detach) && o->console_socket)
-		return err_set(0, "cannot use console socket if corun will not detach or allocate tty");
+		return err_set(
+		    0, "cannot use console socket if corun will not detach or allocate tty");
 	if (rootfs_validate(s) < 0 || sysctl_validate(s) < 0 || ns_validate_paths(s) < 0 ||
 	    netdev_validate(s) < 0 || (s->linux.intel_rdt && rdt_check_mounted() < 0))
 		return -1;
 	return 0;
 }
 
-static void fill_state(const struct global_opts *g, const struct create_opts *o,
-		       struct creation *c)
+static void fill_state(const struct global_opts *g, const struct create_opts *o, struct creation *c)
 {
 	struct cstate *st = &c->st;
 	struct arena *a = &st->arena;
@@ -251,8 +252,7 @@ static const char *ns_names(int flags)
 	return n ? buf : "none";
 }
 
-static int spawn_init(const struct global_opts *g, const struct create_opts *o,
-		      struct creation *c)
+static int spawn_init(const struct global_opts *g, const struct create_opts *o, struct creation *c)
 {
 	(void)g;
 	int sv[2];
@@ -276,22 +276,22 @@ static int spawn_init(const struct global_opts *g, const struct create_opts *o,
 		late |= CLONE_NEWIPC;
 	int clone_flags = joins ? 0 : newns & ~late;
 	struct init_args ia = {
-		.spec = c->spec,
-		.st = &c->st,
-		.cg = &c->cg,
-		.seccomp = c->seccomp,
-		.bundle = c->bundle,
-		.rootfs = c->rootfs,
-		.sync_fd = sv[1],
-		.statedir_fd = c->dirfd,
-		.console_fd = init_console,
-		.preserve_fds = n_listen + o->preserve_fds,
-		.listen_fds = n_listen > 0,
-		.no_pivot = o->no_pivot,
-		.no_new_keyring = o->no_new_keyring,
-		.joins = joins,
-		.unshare_flags = joins ? newns : newns & late,
-		.mount_trees = c->mount_trees,
+	    .spec = c->spec,
+	    .st = &c->st,
+	    .cg = &c->cg,
+	    .seccomp = c->seccomp,
+	    .bundle = c->bundle,
+	    .rootfs = c->rootfs,
+	    .sync_fd = sv[1],
+	    .statedir_fd = c->dirfd,
+	    .console_fd = init_console,
+	    .preserve_fds = n_listen + o->preserve_fds,
+	    .listen_fds = n_listen > 0,
+	    .no_pivot = o->no_pivot,
+	    .no_new_keyring = o->no_new_keyring,
+	    .joins = joins,
+	    .unshare_flags = joins ? newns : newns & late,
+	    .mount_trees = c->mount_trees,
 	};
 	/* the init's debug lines go where ours do, whatever its stderr becomes */
 	if (log_debug_enabled())
@@ -505,8 +505,8 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 	fill_state(g, o, c);
 	char saved_err[1024];
 	/* the id claimed first: a taken id is the only news, not its cgroup */
-	if (make_state_dir(g, o, c) < 0 || cgroup_precheck(c) < 0 || spawn_init(g, o, c) < 0 || save_progress(c) < 0 ||
-	    handshake(c) < 0)
+	if (make_state_dir(g, o, c) < 0 || cgroup_precheck(c) < 0 || spawn_init(g, o, c) < 0 ||
+	    save_progress(c) < 0 || handshake(c) < 0)
 		goto fail;
 	c->st.pid = c->init;
 	c->st.start_time = proc_start_time(c->init);

@@ -41,17 +41,17 @@
 struct exec_ctx {
 	const struct exec_opts *o;
 	struct cstate st;
-	struct spec *spec;	  /* the config saved at create; owns what follows */
-	struct spec_process *proc; /* what to run */
-	char *apparmor, *selinux;  /* labels for the process, NULL = none */
+	struct spec *spec;	      /* the config saved at create; owns what follows */
+	struct spec_process *proc;    /* what to run */
+	char *apparmor, *selinux;     /* labels for the process, NULL = none */
 	struct seccomp_prog *seccomp; /* linux.seccomp compiled, or NULL */
-	int dirfd;		  /* state dir, shared-locked while the state is read */
-	int pidfd;		  /* the container init */
-	int sync_fd;		  /* our end */
-	int child_sync;		  /* the child's end */
-	int console_ours;	  /* foreground tty relay: where the master arrives */
-	int console_child;	  /* where the child sends the master */
-	pid_t child, pid;	  /* the intermediate child; the process (host pid) */
+	int dirfd;		      /* state dir, shared-locked while the state is read */
+	int pidfd;		      /* the container init */
+	int sync_fd;		      /* our end */
+	int child_sync;		      /* the child's end */
+	int console_ours;	      /* foreground tty relay: where the master arrives */
+	int console_child;	      /* where the child sends the master */
+	pid_t child, pid;	      /* the intermediate child; the process (host pid) */
 };
 
 /* ---- the process description ---- */
@@ -200,7 +200,8 @@ static int open_container(const struct global_opts *g, struct exec_ctx *c)
 	if (s == STATUS_STOPPED)
 		return err_set(0, "cannot exec in a stopped container");
 	if (s == STATUS_PAUSED && !c->o->ignore_paused)
-		return err_set(0, "cannot exec in a paused container (use --ignore-paused to override)");
+		return err_set(
+		    0, "cannot exec in a paused container (use --ignore-paused to override)");
 	if (load_saved_spec(c->dirfd, &c->spec) < 0)
 		return -1;
 	if (!c->spec->process)
@@ -218,12 +219,14 @@ static int check_tty(const struct exec_ctx *c)
 {
 	bool tty = c->proc->terminal;
 	if (tty && c->o->detach && !c->o->console_socket)
-		return err_set(0, "cannot allocate tty if corun will detach without setting console "
-				  "socket");
+		return err_set(0,
+			       "cannot allocate tty if corun will detach without setting console "
+			       "socket");
 	/* as runc: the socket is for a detached process; in the foreground
 	 * corun relays the terminal itself */
 	if ((!tty || !c->o->detach) && c->o->console_socket)
-		return err_set(0, "cannot use console socket if corun will not detach or allocate tty");
+		return err_set(
+		    0, "cannot use console socket if corun will not detach or allocate tty");
 	return 0;
 }
 
@@ -251,7 +254,8 @@ static int foreign_namespaces(pid_t pid)
 		struct stat a, b;
 		snprintf(p, sizeof(p), "/proc/%d/ns/%s", (int)pid, ns_proc_name(t));
 		snprintf(q, sizeof(q), "/proc/self/ns/%s", ns_proc_name(t));
-		if (stat(p, &a) == 0 && stat(q, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+		if (stat(p, &a) == 0 && stat(q, &b) == 0 &&
+		    (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
 			flags |= ns_clone_flag(t);
 	}
 	return flags;
@@ -383,7 +387,8 @@ static int wait_started(struct exec_ctx *c)
 				close(m.fd);
 			if (listener >= 0)
 				close(listener);
-			return err_set(0, "%s", m.type == SYNC_ERROR ? m.text : "sync: unexpected message");
+			return err_set(0, "%s",
+				       m.type == SYNC_ERROR ? m.text : "sync: unexpected message");
 		}
 		if (listener >= 0 && c->pid > 0) {
 			int rc = pass_listener(c, listener);

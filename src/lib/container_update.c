@@ -266,8 +266,7 @@ static char *merged_config(int dirfd, json_t *patch)
 	return text;
 }
 
-static int apply_update(int fd, const struct cstate *st,
-			json_t *patch)
+static int apply_update(int fd, const struct cstate *st, json_t *patch)
 {
 	_cleanup_spec_ struct spec *old = NULL, *neu = NULL;
 	_cleanup_free_ char *text = merged_config(fd, patch);
@@ -284,7 +283,8 @@ static int apply_update(int fd, const struct cstate *st,
 		_cleanup_free_ char *msg = xstrdup(err_msg());
 		if (cg.drv->set(&cg, &old->linux.resources) < 0)
 			log_warn("setting back the cgroup failed: %s; the cgroup and the saved "
-				 "config may differ", err_msg());
+				 "config may differ",
+				 err_msg());
 		err_set(0, "%s", msg);
 	}
 	cgroup_fini(&cg);

@@ -61,7 +61,8 @@ static int userns_with_maps(const struct spec_idmap *um, size_t nu, const struct
 		close(p[1]);
 		return err_set(e, "clone a user namespace");
 	}
-	if (ns_write_map(pid, "gid_map", gm, ng) == 0 && ns_write_map(pid, "uid_map", um, nu) == 0) {
+	if (ns_write_map(pid, "gid_map", gm, ng) == 0 &&
+	    ns_write_map(pid, "uid_map", um, nu) == 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -102,8 +103,8 @@ static int idmap_tree(const struct spec *s, const struct spec_mount *m, struct m
 	if (rec)
 		o->flags |= MS_REC;
 	bool bind = o->flags & MS_BIND || (m->type && !strcmp(m->type, "bind"));
-	_cleanup_close_ int tree = bind ? bind_tree_open(bundle_fd, m->source, o, false)
-					: fs_tree_open(m, o);
+	_cleanup_close_ int tree =
+	    bind ? bind_tree_open(bundle_fd, m->source, o, false) : fs_tree_open(m, o);
 	if (tree < 0)
 		return -1;
 	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
@@ -111,7 +112,8 @@ static int idmap_tree(const struct spec *s, const struct spec_mount *m, struct m
 	if (syscall(SYS_mount_setattr, tree, "", flags, &a, sizeof(a)) < 0) {
 		int e = errno;
 		if (e == EINVAL)
-			return err_set(0, "the filesystem of \"%s\" does not support idmapped mounts",
+			return err_set(0,
+				       "the filesystem of \"%s\" does not support idmapped mounts",
 				       m->source);
 		return err_set(e, "idmap \"%s\"", m->source);
 	}

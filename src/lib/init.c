@@ -68,7 +68,8 @@ static void enter_namespaces(struct init_args *a)
 	}
 	/* cgroup and time come later, from the init itself; ipc too when the
 	 * user namespace is new (made as its root, see become_root) */
-	int later = CLONE_NEWCGROUP | CLONE_NEWTIME | (a->unshare_flags & CLONE_NEWUSER ? CLONE_NEWIPC : 0);
+	int later =
+	    CLONE_NEWCGROUP | CLONE_NEWTIME | (a->unshare_flags & CLONE_NEWUSER ? CLONE_NEWIPC : 0);
 	if (unshare(flags & ~later) < 0)
 		TRY(a, err_set(errno, "unshare namespaces"));
 	a->unshare_flags = flags & later;
@@ -108,7 +109,9 @@ static int join_session_keyring(const struct init_args *a)
 	snprintf(name, sizeof(name), "_ses.%s", a->st->id);
 	long key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
 	if (key < 0)
-		return errno == ENOSYS || errno == EPERM ? 0 : err_set(errno, "join session keyring %s", name);
+		return errno == ENOSYS || errno == EPERM
+			   ? 0
+			   : err_set(errno, "join session keyring %s", name);
 	/* possessor: all; owner: view, read, write, search, link; others: none */
 	if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f1f0000, 0, 0) < 0)
 		return err_set(errno, "set the permissions of session keyring %s", name);
@@ -200,13 +203,13 @@ static void build_rootfs(struct init_args *a)
 {
 	const struct spec *s = a->spec;
 	struct rootfs_ctx rc = {
-		.spec = s,
-		.rootfs = a->rootfs,
-		.userns = s->linux.ns[NS_USER].present,
-		.no_pivot = a->no_pivot,
-		.mount_cgroup = mount_cgroup_cb,
-		.ud = a,
-		.mount_trees = a->mount_trees,
+	    .spec = s,
+	    .rootfs = a->rootfs,
+	    .userns = s->linux.ns[NS_USER].present,
+	    .no_pivot = a->no_pivot,
+	    .mount_cgroup = mount_cgroup_cb,
+	    .ud = a,
+	    .mount_trees = a->mount_trees,
 	};
 	if (chdir(a->bundle) < 0)
 		TRY(a, err_set(errno, "chdir %s", a->bundle));

@@ -18,20 +18,20 @@ struct init_args {
 	const struct cstate *st; /* for the hooks run inside the container */
 	struct cgroup *cg;
 	const struct seccomp_prog *seccomp; /* linux.seccomp compiled by corun, or NULL */
-	const char *bundle; /* absolute; relative bind sources start here */
-	const char *rootfs; /* absolute */
+	const char *bundle;		    /* absolute; relative bind sources start here */
+	const char *rootfs;		    /* absolute */
 	int sync_fd;
-	int statedir_fd;    /* unlocked; exec.fifo is opened through it */
-	int fifo_fd;        /* exec.fifo write end once `start` came, or -1 */
-	pid_t host_pid;     /* our pid as the host sees it, for the hooks' state */
-	int console_fd;     /* where the pty master goes, or -1 */
+	int statedir_fd;       /* unlocked; exec.fifo is opened through it */
+	int fifo_fd;	       /* exec.fifo write end once `start` came, or -1 */
+	pid_t host_pid;	       /* our pid as the host sees it, for the hooks' state */
+	int console_fd;	       /* where the pty master goes, or -1 */
 	unsigned preserve_fds; /* socket-activation fds included */
 	bool listen_fds;       /* set LISTEN_PID to our own pid before exec */
 	bool no_pivot;
-	bool no_new_keyring; /* else join a fresh session keyring "_ses.<id>" */
-	bool joins;         /* some namespace is joined by path: setns/unshare here */
-	bool cg_pending;    /* the parent has not yet said SYNC_CGROUP_DONE */
-	int unshare_flags;  /* namespaces still to create here (CLONE_NEWCGROUP at least) */
+	bool no_new_keyring;	/* else join a fresh session keyring "_ses.<id>" */
+	bool joins;		/* some namespace is joined by path: setns/unshare here */
+	bool cg_pending;	/* the parent has not yet said SYNC_CGROUP_DONE */
+	int unshare_flags;	/* namespaces still to create here (CLONE_NEWCGROUP at least) */
 	const int *mount_trees; /* idmapped trees built by corun (rootfs_ctx), or NULL */
 };
 

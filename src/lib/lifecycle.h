@@ -18,20 +18,20 @@ struct creation {
 	char *raw;
 	size_t raw_len;
 	char *bundle, *rootfs;
-	int dirfd;        /* the state directory, locked exclusively */
+	int dirfd; /* the state directory, locked exclusively */
 	bool dir_created;
 	struct cgroup cg;
 	bool cg_applied;
 	bool cg_optional;   /* rootless without limits: go on without a cgroup */
 	bool hooks_started; /* from here on a failure also runs poststop hooks */
 	struct cstate st;
-	pid_t child;      /* our direct child */
-	pid_t init;       /* the container init (the child, or its child) */
+	pid_t child; /* our direct child */
+	pid_t init;  /* the container init (the child, or its child) */
 	int sync_fd;
-	int console_fd;   /* our end of the console socketpair (foreground tty), or -1 */
+	int console_fd; /* our end of the console socketpair (foreground tty), or -1 */
 	struct seccomp_prog *seccomp; /* compiled before anything exists, or NULL */
-	int *mount_trees;  /* idmapped mounts built before the init (idmap.h), or NULL */
-	bool rdt_applied;  /* linux.intelRdt group set up: undo on failure */
+	int *mount_trees;	      /* idmapped mounts built before the init (idmap.h), or NULL */
+	bool rdt_applied;	      /* linux.intelRdt group set up: undo on failure */
 };
 
 /* Builds the container up to "created". keep_console: foreground run
@@ -77,11 +77,11 @@ int state_open_locked(const struct global_opts *g, const char *id, bool exclusiv
 /* The foreground wait of run and exec (container_run.c). */
 struct tty_relay;
 struct relay {
-	int master;   /* pty master, or -1 */
+	int master;	       /* pty master, or -1 */
 	struct tty_relay *tty; /* copies between it and our stdio */
 	bool raw;
 	struct termios saved;
-	int notify;         /* the container's notify socket, or -1 */
+	int notify;		 /* the container's notify socket, or -1 */
 	const char *notify_host; /* where its messages go ($NOTIFY_SOCKET) */
 };
 /* Blocks every signal but the synchronous faults and returns a signalfd

@@ -98,8 +98,9 @@ static void log_write(enum log_level lvl, const char *msg)
 	escape(esc, sizeof(esc), msg);
 	int n;
 	if (log_json)
-		n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
-			     level_name(lvl), esc, when);
+		n = snprintf(line, sizeof(line),
+			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", level_name(lvl),
+			     esc, when);
 	else
 		n = snprintf(line, sizeof(line), "time=\"%s\" level=%s msg=\"%s\"\n", when,
 			     level_name(lvl), esc);

@@ -49,7 +49,8 @@ int lsm_selinux_exec(const char *label)
 	if (!label || !*label)
 		return 0;
 	if (!selinux_enabled())
-		return err_set(0, "selinux label \"%s\": SELinux is not enabled on this host", label);
+		return err_set(0, "selinux label \"%s\": SELinux is not enabled on this host",
+			       label);
 	if (write_attr("exec", label) < 0)
 		return err_prefix("set selinux label %s", label);
 	return 0;

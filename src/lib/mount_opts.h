@@ -10,8 +10,8 @@
 enum mount_idmap { IDMAP_NONE, IDMAP_TOP, IDMAP_RECURSIVE }; /* "idmap", "ridmap" */
 
 struct mount_opts {
-	unsigned long flags;       /* MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC ... */
-	unsigned long clear;       /* flags asked to be cleared ("rw", "suid", ...) */
+	unsigned long flags;	   /* MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC ... */
+	unsigned long clear;	   /* flags asked to be cleared ("rw", "suid", ...) */
 	unsigned long propagation; /* MS_SHARED|MS_REC ... or 0 */
 	bool bind;
 	/* "rro", "rnosuid"...: MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE);

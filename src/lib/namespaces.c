@@ -39,8 +39,8 @@ static int open_ns(enum ns_type t, const char *path)
 	int type = ioctl(fd, NS_GET_NSTYPE);
 	if (type < 0 || type != ns_clone_flag(t)) {
 		close(fd);
-		return err_set(0, "linux.namespaces: %s path %s: not a %s namespace", ns_type_name(t),
-			       path, ns_type_name(t));
+		return err_set(0, "linux.namespaces: %s path %s: not a %s namespace",
+			       ns_type_name(t), path, ns_type_name(t));
 	}
 	return fd;
 }
@@ -73,7 +73,8 @@ int ns_join_all(const struct spec *s)
 	/* enum order puts user first and mount second */
 	for (int t = 0; rc == 0 && t < NS__COUNT; t++) {
 		if (fds[t] >= 0 && setns(fds[t], ns_clone_flag(t)) < 0)
-			rc = err_set(errno, "join %s namespace %s", ns_type_name(t), s->linux.ns[t].path);
+			rc = err_set(errno, "join %s namespace %s", ns_type_name(t),
+				     s->linux.ns[t].path);
 	}
 	for (int t = 0; t < NS__COUNT; t++)
 		if (fds[t] >= 0)
@@ -125,7 +126,8 @@ static int helper_map(pid_t pid, const char *tool, const struct spec_idmap *m, s
 	char nums[1 + 3 * ID_MAP_MAX][12];
 	size_t a = 0;
 	if (n > ID_MAP_MAX)
-		return err_set(0, "%s: %zu mappings, more than the kernel's %d", tool, n, ID_MAP_MAX);
+		return err_set(0, "%s: %zu mappings, more than the kernel's %d", tool, n,
+			       ID_MAP_MAX);
 	argv[a++] = (char *)tool;
 	snprintf(nums[0], sizeof(nums[0]), "%d", (int)pid);
 	argv[a++] = nums[0];
@@ -150,7 +152,8 @@ static int helper_map(pid_t pid, const char *tool, const struct spec_idmap *m, s
 	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return err_set(0, "%s failed (status %d)%s", tool, WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+		return err_set(0, "%s failed (status %d)%s", tool,
+			       WIFEXITED(st) ? WEXITSTATUS(st) : -1,
 			       WIFEXITED(st) && WEXITSTATUS(st) == 127
 				   ? ": mapping more than your own id needs it (package uidmap)"
 				   : "");
@@ -161,9 +164,11 @@ int ns_write_id_maps(pid_t pid, const struct spec *s)
 {
 	const struct spec_linux *l = &s->linux;
 	if (geteuid() == 0) {
-		if (l->n_gid_mappings && ns_write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
+		if (l->n_gid_mappings &&
+		    ns_write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings) < 0)
 			return -1;
-		if (l->n_uid_mappings && ns_write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings) < 0)
+		if (l->n_uid_mappings &&
+		    ns_write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings) < 0)
 			return -1;
 		return 0;
 	}

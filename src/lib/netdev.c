@@ -50,8 +50,9 @@ int netdev_validate(const struct spec *s)
 			       path);
 	for (size_t i = 0; i < s->linux.n_net_devices; i++)
 		if (!if_nametoindex(s->linux.net_devices[i].host_name))
-			return err_set(0, "linux.netDevices[\"%s\"]: no such network device on the host",
-				       s->linux.net_devices[i].host_name);
+			return err_set(
+			    0, "linux.netDevices[\"%s\"]: no such network device on the host",
+			    s->linux.net_devices[i].host_name);
 	return 0;
 }
 

@@ -92,7 +92,8 @@ int nl_dump(int fd, struct nl_req *r, void (*fn)(const struct nlmsghdr *h, void 
 		ssize_t n = nl_recv(fd, buf, sizeof(buf));
 		if (n < 0)
 			return -1;
-		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR) {

@@ -17,7 +17,7 @@
 #include "log.h"
 #include "util.h"
 
-#define NOTIFY_DIR "notify"
+#define NOTIFY_DIR  "notify"
 #define NOTIFY_NAME "notify.sock"
 #define NOTIFY_DEST "/run/notify"
 /* sd_notify messages are short; systemd itself reads at most a page */
@@ -129,7 +129,8 @@ int notify_socket_relay(int fd, const char *host, pid_t mainpid)
 	char buf[NOTIFY_MAX];
 	ssize_t r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (r < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : err_set(errno, "read the notify socket");
+		return errno == EAGAIN || errno == EINTR ? 0
+							 : err_set(errno, "read the notify socket");
 	_cleanup_free_ char *msg = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&msg, &len);
@@ -148,7 +149,8 @@ int notify_socket_wait_ready(int fd, const char *host, pid_t pid)
 	if (pidfd < 0)
 		return err_set(errno, "pidfd_open %d", (int)pid);
 	for (;;) {
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
+				      {.fd = pidfd, .events = POLLIN}};
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;

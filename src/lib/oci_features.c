@@ -162,11 +162,11 @@ char *features_json(const struct features_opts *o)
 {
 	/* no annotation of config.json changes what corun does: nothing to
 	 * list as potentially unsafe */
-	json_t *root = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:[]}", "ociVersionMin",
-				 OCI_VERSION_MIN, "ociVersionMax", CORUN_SPEC_VERSION, "hooks",
-				 hooks(), "mountOptions", mount_options(), "linux",
-				 linux_features(), "annotations", annotations(o),
-				 "potentiallyUnsafeConfigAnnotations");
+	json_t *root =
+	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:[]}", "ociVersionMin", OCI_VERSION_MIN,
+		      "ociVersionMax", CORUN_SPEC_VERSION, "hooks", hooks(), "mountOptions",
+		      mount_options(), "linux", linux_features(), "annotations", annotations(o),
+		      "potentiallyUnsafeConfigAnnotations");
 	if (!root) {
 		err_set(0, "features: cannot build the document");
 		return NULL;

@@ -179,7 +179,8 @@ int fs_tree_open(const struct spec_mount *m, const struct mount_opts *o)
 		return err_set(errno, "%s: source \"%s\"", m->type, src);
 	_cleanup_free_ char *data = o->data ? xstrdup(o->data) : NULL;
 	char *save = NULL;
-	for (char *kv = data ? strtok_r(data, ",", &save) : NULL; kv; kv = strtok_r(NULL, ",", &save)) {
+	for (char *kv = data ? strtok_r(data, ",", &save) : NULL; kv;
+	     kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		if (eq)
 			*eq = '\0';
@@ -441,7 +442,11 @@ static int do_mount_job(struct mount_job *j)
 static int do_mount(const struct rootfs_ctx *c, int rootfd, size_t i)
 {
 	const struct spec_mount *m = &c->spec->mounts[i];
-	struct mount_job j = {.c = c, .rootfd = rootfd, .m = m, .o = &m->opts, .dest_fd = -1,
+	struct mount_job j = {.c = c,
+			      .rootfd = rootfd,
+			      .m = m,
+			      .o = &m->opts,
+			      .dest_fd = -1,
 			      .tree_fd = c->mount_trees ? c->mount_trees[i] : -1};
 	log_debug("mounts[%zu]: %s on %s (%s)", i, m->source ? m->source : "none", m->destination,
 		  m->type ? m->type : "bind");

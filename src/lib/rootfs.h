@@ -13,9 +13,9 @@
 
 struct rootfs_ctx {
 	const struct spec *spec;
-	const char *rootfs;   /* absolute host path of the root filesystem */
-	bool userns;          /* in a new user namespace: devices are bind-mounted, not mknod'ed */
-	bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	const char *rootfs; /* absolute host path of the root filesystem */
+	bool userns;	    /* in a new user namespace: devices are bind-mounted, not mknod'ed */
+	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	/* Mounts a "cgroup" type mount at dest_fd (an O_PATH fd of the
 	 * destination inside the rootfs); provided by the cgroup module. */
 	int (*mount_cgroup)(int dest_fd, const struct spec_mount *m, void *ud);

@@ -50,8 +50,12 @@ static uint32_t action_value(enum sc_action a, uint32_t errno_ret)
 static enum scmp_compare cmp_value(enum sc_cmp c)
 {
 	static const enum scmp_compare map[SC_CMP__COUNT] = {
-	    [SC_CMP_NE] = SCMP_CMP_NE, [SC_CMP_LT] = SCMP_CMP_LT, [SC_CMP_LE] = SCMP_CMP_LE,
-	    [SC_CMP_EQ] = SCMP_CMP_EQ, [SC_CMP_GE] = SCMP_CMP_GE, [SC_CMP_GT] = SCMP_CMP_GT,
+	    [SC_CMP_NE] = SCMP_CMP_NE,
+	    [SC_CMP_LT] = SCMP_CMP_LT,
+	    [SC_CMP_LE] = SCMP_CMP_LE,
+	    [SC_CMP_EQ] = SCMP_CMP_EQ,
+	    [SC_CMP_GE] = SCMP_CMP_GE,
+	    [SC_CMP_GT] = SCMP_CMP_GT,
 	    [SC_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 	};
 	return map[c];
@@ -102,15 +106,17 @@ static int add_arches(struct build *b)
 		const char *spec_name = b->sc->architectures[i];
 		uint32_t t = arch_token(spec_name);
 		if (t == 0)
-			return err_set(0, "linux.seccomp.architectures[%zu]: %s is not supported by "
-					  "this libseccomp (%u.%u.%u)",
-				       i, spec_name, seccomp_version()->major, seccomp_version()->minor,
-				       seccomp_version()->micro);
+			return err_set(0,
+				       "linux.seccomp.architectures[%zu]: %s is not supported by "
+				       "this libseccomp (%u.%u.%u)",
+				       i, spec_name, seccomp_version()->major,
+				       seccomp_version()->minor, seccomp_version()->micro);
 		int r = seccomp_arch_add(b->ctx, t);
 		if (r == -EEXIST)
 			continue;
 		if (r < 0)
-			return err_set(-r, "linux.seccomp.architectures[%zu]: add %s", i, spec_name);
+			return err_set(-r, "linux.seccomp.architectures[%zu]: add %s", i,
+				       spec_name);
 		if (b->n_arch == ARRAY_SIZE(b->arch))
 			return err_set(0, "linux.seccomp.architectures: too many");
 		b->arch[b->n_arch++] = (struct arch_info){t, -1};
@@ -165,8 +171,8 @@ static int add_rules(struct build *b)
 			return err_set(0, "linux.seccomp.syscalls[%zu].args: more than 48", i);
 		/* a rule that does what the default does is a no-op, and
 		 * libseccomp refuses it */
-		bool noop = sys->action == sc->default_action &&
-			    sys->errno_ret == sc->default_errno_ret;
+		bool noop =
+		    sys->action == sc->default_action && sys->errno_ret == sc->default_errno_ret;
 		for (size_t j = 0; j < sys->n_names; j++) {
 			int nr = seccomp_syscall_resolve_name(sys->names[j]);
 			if (nr == __NR_SCMP_ERROR)
@@ -364,8 +370,9 @@ int seccomp_compile(const struct spec_seccomp *sc, struct seccomp_prog **out)
 	uint32_t def = action_value(sc->default_action, sc->default_errno_ret);
 	__attribute__((cleanup(cleanup_ctx))) scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
-		return err_set(0, "linux.seccomp.defaultAction: %s is not supported by libseccomp "
-				  "or the kernel",
+		return err_set(0,
+			       "linux.seccomp.defaultAction: %s is not supported by libseccomp "
+			       "or the kernel",
 			       sc_action_name(sc->default_action));
 	b.ctx = ctx;
 	_cleanup_free_ struct sock_filter *main = NULL;
@@ -398,7 +405,8 @@ int seccomp_prog_load(const struct seccomp_prog *p, int *listener)
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &fp);
 	if (r < 0) {
 		int e = errno;
-		const char *why = e == EACCES ? " (no_new_privs is off and CAP_SYS_ADMIN is missing)"
+		const char *why = e == EACCES
+				      ? " (no_new_privs is off and CAP_SYS_ADMIN is missing)"
 				  : e == EINVAL ? " (a flag this kernel does not support?)"
 						: "";
 		return err_set(e, "seccomp: load the filter (flags %#x)%s", p->flags, why);

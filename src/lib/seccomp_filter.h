@@ -21,7 +21,7 @@ struct seccomp_prog {
 	struct sock_filter *insns;
 	unsigned short len;
 	unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2), NEW_LISTENER included */
-	bool notify;        /* loading returns a listener fd */
+	bool notify;	    /* loading returns a listener fd */
 };
 
 /* Compiles sc. Unknown syscall names are skipped (runc does the same: a

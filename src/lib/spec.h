@@ -81,7 +81,7 @@ struct spec_sched {
 	const char *policy_name;
 	int32_t nice;
 	uint32_t priority;
-	uint64_t flags; /* SCHED_FLAG_* */
+	uint64_t flags;			    /* SCHED_FLAG_* */
 	uint64_t runtime, deadline, period; /* ns, SCHED_DEADLINE only */
 };
 
@@ -110,8 +110,8 @@ struct spec_process {
 
 struct spec_mount {
 	char *destination; /* absolute, cleaned */
-	char *type;        /* may be NULL */
-	char *source;      /* may be NULL */
+	char *type;	   /* may be NULL */
+	char *source;	   /* may be NULL */
 	/* "options", parsed here once (mount_opts.c): flags, propagation,
 	 * recursive attributes, and the rest as filesystem data (data in the
 	 * arena). The raw strings are not kept: nothing after the parse needs
@@ -123,8 +123,8 @@ struct spec_mount {
 };
 
 struct spec_device {
-	char *path;   /* absolute, inside the container */
-	char type;    /* 'c', 'b', 'u' or 'p' */
+	char *path; /* absolute, inside the container */
+	char type;  /* 'c', 'b', 'u' or 'p' */
 	int64_t major, minor;
 	bool has_file_mode;
 	mode_t file_mode;
@@ -134,9 +134,9 @@ struct spec_device {
 
 struct spec_devrule {
 	bool allow;
-	char type;   /* 'a', 'c' or 'b' */
+	char type;	      /* 'a', 'c' or 'b' */
 	int64_t major, minor; /* -1 = wildcard */
-	char access[4];       /* subset of "rwm", NUL-terminated */
+	char access[4];	      /* subset of "rwm", NUL-terminated */
 };
 
 /* linux.seccomp. Actions and comparisons are libseccomp's SCMP_ACT_* and
@@ -154,10 +154,19 @@ enum sc_action {
 	SC_ACT__COUNT
 };
 
-enum sc_cmp { SC_CMP_NE, SC_CMP_LT, SC_CMP_LE, SC_CMP_EQ, SC_CMP_GE, SC_CMP_GT, SC_CMP_MASKED_EQ, SC_CMP__COUNT };
+enum sc_cmp {
+	SC_CMP_NE,
+	SC_CMP_LT,
+	SC_CMP_LE,
+	SC_CMP_EQ,
+	SC_CMP_GE,
+	SC_CMP_GT,
+	SC_CMP_MASKED_EQ,
+	SC_CMP__COUNT
+};
 
 struct spec_seccomp_arg {
-	uint32_t index;            /* 0..5 */
+	uint32_t index;		   /* 0..5 */
 	uint64_t value, value_two; /* MASKED_EQ: value is the mask, value_two the datum */
 	enum sc_cmp op;
 };
@@ -172,18 +181,18 @@ struct spec_syscall {
 };
 
 /* SECCOMP_FILTER_FLAG_* given in linux.seccomp.flags (kernel bit values) */
-#define SC_FLAG_TSYNC (1u << 0)
-#define SC_FLAG_LOG (1u << 1)
-#define SC_FLAG_SPEC_ALLOW (1u << 2)
+#define SC_FLAG_TSYNC		   (1u << 0)
+#define SC_FLAG_LOG		   (1u << 1)
+#define SC_FLAG_SPEC_ALLOW	   (1u << 2)
 #define SC_FLAG_WAIT_KILLABLE_RECV (1u << 5)
 
 struct spec_seccomp {
 	enum sc_action default_action;
 	uint32_t default_errno_ret; /* EPERM when not given */
-	char **architectures;       /* "SCMP_ARCH_X86_64"...; may be NULL */
+	char **architectures;	    /* "SCMP_ARCH_X86_64"...; may be NULL */
 	size_t n_architectures;
-	uint32_t flags; /* SC_FLAG_* */
-	char *listener_path;     /* NULL when absent; set whenever uses_notify */
+	uint32_t flags;		 /* SC_FLAG_* */
+	char *listener_path;	 /* NULL when absent; set whenever uses_notify */
 	char *listener_metadata; /* NULL when absent */
 	struct spec_syscall *syscalls;
 	size_t n_syscalls;
@@ -203,7 +212,13 @@ struct spec_rate_dev {
 	uint64_t rate;
 };
 
-enum throttle_kind { THROTTLE_READ_BPS, THROTTLE_WRITE_BPS, THROTTLE_READ_IOPS, THROTTLE_WRITE_IOPS, THROTTLE__COUNT };
+enum throttle_kind {
+	THROTTLE_READ_BPS,
+	THROTTLE_WRITE_BPS,
+	THROTTLE_READ_IOPS,
+	THROTTLE_WRITE_IOPS,
+	THROTTLE__COUNT
+};
 
 struct spec_hugepage {
 	char *page_size; /* "2MB", "1GB": as the hugetlb files are named */
@@ -295,10 +310,10 @@ struct spec_linux {
 	size_t n_uid_mappings, n_gid_mappings;
 	struct spec_device *devices;
 	size_t n_devices;
-	char *cgroups_path; /* may be NULL */
+	char *cgroups_path;		/* may be NULL */
 	struct spec_devrule *dev_rules; /* linux.resources.devices */
 	size_t n_dev_rules;
-	struct spec_resources resources; /* the rest of linux.resources */
+	struct spec_resources resources;  /* the rest of linux.resources */
 	unsigned long rootfs_propagation; /* MS_SHARED... or 0 when absent */
 	char **masked_paths;
 	char **readonly_paths;
@@ -322,10 +337,10 @@ struct spec_linux {
 	} personality;
 	struct spec_mempolicy {
 		bool present;
-		int mode;	    /* MPOL_* */
-		unsigned flags;	    /* MPOL_F_* */
+		int mode;	/* MPOL_* */
+		unsigned flags; /* MPOL_F_* */
 		const char *mode_name;
-		char *nodes_text;   /* as given, for errors; may be NULL */
+		char *nodes_text; /* as given, for errors; may be NULL */
 		struct spec_bitmap nodes;
 	} mempolicy;
 };
@@ -370,15 +385,15 @@ static inline void cleanup_specp(struct spec **s)
 /* The default config.json that `corun spec` writes (malloc'd JSON text). */
 char *spec_default_json(bool rootless);
 
-const char *ns_type_name(enum ns_type t);   /* "pid", "network", ... (spec names) */
-int ns_clone_flag(enum ns_type t);           /* CLONE_NEWPID ... */
-const char *ns_proc_name(enum ns_type t);   /* "pid", "net", ... (/proc/PID/ns names) */
+const char *ns_type_name(enum ns_type t);     /* "pid", "network", ... (spec names) */
+int ns_clone_flag(enum ns_type t);	      /* CLONE_NEWPID ... */
+const char *ns_proc_name(enum ns_type t);     /* "pid", "net", ... (/proc/PID/ns names) */
 const char *hook_kind_name(enum hook_kind k); /* "prestart", ... */
-const char *sc_action_name(enum sc_action a);   /* "SCMP_ACT_ERRNO", ... */
-const char *sc_cmp_name(enum sc_cmp c);         /* "SCMP_CMP_EQ", ... */
+const char *sc_action_name(enum sc_action a); /* "SCMP_ACT_ERRNO", ... */
+const char *sc_cmp_name(enum sc_cmp c);	      /* "SCMP_CMP_EQ", ... */
 /* The names linux.seccomp accepts, for `corun features`: entry i of the
  * parser's table, NULL past the end. sc_flag_name also gives the SC_FLAG_*. */
-const char *sc_arch_name(size_t i);                  /* "SCMP_ARCH_X86_64", ... */
+const char *sc_arch_name(size_t i);		   /* "SCMP_ARCH_X86_64", ... */
 const char *sc_flag_name(size_t i, uint32_t *bit); /* "SECCOMP_FILTER_FLAG_LOG", ... */
 
 /* The names linux.memoryPolicy accepts, for `corun features`: entry i of

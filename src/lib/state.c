@@ -166,7 +166,7 @@ int state_write(int dirfd, const struct cstate *st)
 {
 	/* status is informational: readers always compute the live one */
 	enum status status =
-		st->pid > 0 && st->creator <= 0 ? state_status(dirfd, st) : STATUS_CREATING;
+	    st->pid > 0 && st->creator <= 0 ? state_status(dirfd, st) : STATUS_CREATING;
 	json_t *o = json_object();
 	set_str(o, "ociVersion", st->oci_version);
 	set_str(o, "id", st->id);
@@ -185,7 +185,8 @@ int state_write(int dirfd, const struct cstate *st)
 		set_str(o, "freezeFile", st->freeze_file);
 	if (st->creator > 0) {
 		json_object_set_new(o, "creatorPid", json_integer(st->creator));
-		json_object_set_new(o, "creatorStartTime", json_integer((json_int_t)st->creator_start));
+		json_object_set_new(o, "creatorStartTime",
+				    json_integer((json_int_t)st->creator_start));
 	}
 	json_object_set_new(o, "annotations", annotations_json(st));
 	_cleanup_free_ char *text = jdump_compact(o);

@@ -14,15 +14,15 @@ enum status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED, ST
 struct cstate {
 	char *id;
 	char *oci_version;
-	char *bundle;  /* absolute */
-	char *rootfs;  /* absolute */
-	pid_t pid;     /* init pid as seen from the host; 0 before it exists */
+	char *bundle;		       /* absolute */
+	char *rootfs;		       /* absolute */
+	pid_t pid;		       /* init pid as seen from the host; 0 before it exists */
 	unsigned long long start_time; /* /proc/PID/stat field 22, guards against pid reuse */
-	char *created; /* RFC 3339 with nanoseconds */
-	char *owner;   /* user name of the creator, "" when unknown */
-	char *cgroup_path; /* may be NULL */
-	bool cgroup_systemd; /* cgroup_path is a systemd unit's (--systemd-cgroup) */
-	char *freeze_file; /* the cgroup driver's freeze_file; may be NULL */
+	char *created;		       /* RFC 3339 with nanoseconds */
+	char *owner;		       /* user name of the creator, "" when unknown */
+	char *cgroup_path;	       /* may be NULL */
+	bool cgroup_systemd;	       /* cgroup_path is a systemd unit's (--systemd-cgroup) */
+	char *freeze_file;	       /* the cgroup driver's freeze_file; may be NULL */
 	/* The corun process building the container, while it does: state.json
 	 * is written before anything else exists, so that a create killed
 	 * half-way leaves what delete needs; 0 once created. */
@@ -33,9 +33,9 @@ struct cstate {
 	struct arena arena; /* owns every string above */
 };
 
-#define STATE_FILE "state.json"
+#define STATE_FILE	  "state.json"
 #define STATE_CONFIG_FILE "config.json"
-#define STATE_FIFO "exec.fifo"
+#define STATE_FIFO	  "exec.fifo"
 
 const char *status_name(enum status s);
 

@@ -135,8 +135,10 @@ int sync_send_fd(int fd, enum sync_type type, int passfd)
 	} ctl;
 	memset(&ctl, 0, sizeof(ctl));
 	struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct sync_msg, text)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -157,7 +159,8 @@ int sync_expect(int fd, enum sync_type type, struct sync_msg *m)
 	if (m->type == SYNC_ERROR)
 		return err_set(0, "%s", m->text);
 	if (m->type != type)
-		return err_set(0, "sync: unexpected message %u (wanted %u)", m->type, (unsigned)type);
+		return err_set(0, "sync: unexpected message %u (wanted %u)", m->type,
+			       (unsigned)type);
 	return 0;
 }
 

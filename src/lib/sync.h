@@ -8,19 +8,19 @@
 #include <stdint.h>
 
 enum sync_type {
-	SYNC_GO = 1,       /* parent -> init: ids mapped; go on */
-	SYNC_USERMAP,      /* init -> parent: I unshared a user ns, write my maps */
+	SYNC_GO = 1,	   /* parent -> init: ids mapped; go on */
+	SYNC_USERMAP,	   /* init -> parent: I unshared a user ns, write my maps */
 	SYNC_USERMAP_DONE, /* parent -> init */
-	SYNC_PID,          /* init -> parent: value = the real init pid (after a fork) */
-	SYNC_HOOKS,        /* init -> parent: run prestart + createRuntime now */
+	SYNC_PID,	   /* init -> parent: value = the real init pid (after a fork) */
+	SYNC_HOOKS,	   /* init -> parent: run prestart + createRuntime now */
 	SYNC_HOOKS_DONE,   /* parent -> init */
-	SYNC_READY,        /* init -> parent: created, waiting for start */
-	SYNC_ERROR,        /* init -> parent: text = the reason */
-	SYNC_ABORT,        /* parent -> init: give up (a hook failed) */
-	SYNC_SECCOMP,      /* init -> parent: the seccomp listener fd (SCM_RIGHTS) */
+	SYNC_READY,	   /* init -> parent: created, waiting for start */
+	SYNC_ERROR,	   /* init -> parent: text = the reason */
+	SYNC_ABORT,	   /* parent -> init: give up (a hook failed) */
+	SYNC_SECCOMP,	   /* init -> parent: the seccomp listener fd (SCM_RIGHTS) */
 	SYNC_SECCOMP_DONE, /* parent -> init: passed on to listenerPath */
 	SYNC_CGROUP_DONE,  /* parent -> init: you are in your cgroup */
-	SYNC_NETDEV,       /* init -> parent: my netns fd (SCM_RIGHTS); move linux.netDevices in */
+	SYNC_NETDEV,	   /* init -> parent: my netns fd (SCM_RIGHTS); move linux.netDevices in */
 	SYNC_NETDEV_DONE,  /* parent -> init */
 };
 
@@ -28,7 +28,7 @@ struct sync_msg {
 	uint32_t type;
 	int32_t value;
 	char text[3072]; /* NUL-terminated, only for SYNC_ERROR */
-	int fd;          /* not on the wire: an fd that came with it (SCM_RIGHTS), or -1 */
+	int fd;		 /* not on the wire: an fd that came with it (SCM_RIGHTS), or -1 */
 };
 
 int sync_send(int fd, enum sync_type type, int32_t value, const char *text);

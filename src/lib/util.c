@@ -280,10 +280,10 @@ int write_file_atomic(int dirfd, const char *path, const void *data, size_t len,
 	/* the temp file sits beside the target so rename stays in one directory */
 	const char *slash = strrchr(path, '/');
 	_cleanup_free_ char *tmp =
-		slash ? xasprintf("%.*s/.%s.tmp", (int)(slash - path), path, slash + 1)
-		      : xasprintf(".%s.tmp", path);
+	    slash ? xasprintf("%.*s/.%s.tmp", (int)(slash - path), path, slash + 1)
+		  : xasprintf(".%s.tmp", path);
 	_cleanup_close_ int fd =
-		openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	    openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return err_set(errno, "create %s", tmp);
 	if (write_all(fd, data, len) < 0) {

@@ -14,10 +14,13 @@
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define PRINTF(a, b)  __attribute__((format(printf, a, b)))
 
 /* ---- cleanup attributes ---- */
-static inline void cleanup_freep(void *p) { free(*(void **)p); }
+static inline void cleanup_freep(void *p)
+{
+	free(*(void **)p);
+}
 static inline void cleanup_closep(int *fd)
 {
 	if (*fd >= 0)
@@ -35,11 +38,11 @@ static inline void cleanup_closedirp(DIR **d)
 }
 void cleanup_strvp(char ***v); /* frees a NULL-terminated malloc'd vector */
 
-#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
-#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
-#define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
+#define _cleanup_free_	   __attribute__((cleanup(cleanup_freep)))
+#define _cleanup_close_	   __attribute__((cleanup(cleanup_closep)))
+#define _cleanup_fclose_   __attribute__((cleanup(cleanup_fclosep)))
 #define _cleanup_closedir_ __attribute__((cleanup(cleanup_closedirp)))
-#define _cleanup_strv_ __attribute__((cleanup(cleanup_strvp)))
+#define _cleanup_strv_	   __attribute__((cleanup(cleanup_strvp)))
 
 /* Hand an fd out of a _cleanup_close_ variable. */
 static inline int take_fd(int *fd)
@@ -58,8 +61,8 @@ static inline void *take_ptr(void *pp)
 /* ---- errors ----
  * A failing function records why in one process-wide buffer and returns -1.
  * Callers add context in front ("create: " ...) as the error travels up. */
-int err_set(int errnum, const char *fmt, ...) PRINTF(2, 3);   /* returns -1; errnum 0 = no strerror */
-int err_prefix(const char *fmt, ...) PRINTF(1, 2);            /* prepends "<ctx>: ", returns -1 */
+int err_set(int errnum, const char *fmt, ...) PRINTF(2, 3); /* returns -1; errnum 0 = no strerror */
+int err_prefix(const char *fmt, ...) PRINTF(1, 2);	    /* prepends "<ctx>: ", returns -1 */
 const char *err_msg(void);
 void err_clear(void);
 
@@ -74,7 +77,7 @@ char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
 struct arena {
 	struct arena_chunk *head;
 };
-void *arena_alloc(struct arena *a, size_t n);   /* zeroed, aborts on OOM */
+void *arena_alloc(struct arena *a, size_t n); /* zeroed, aborts on OOM */
 char *arena_strdup(struct arena *a, const char *s);
 void arena_free(struct arena *a);
 

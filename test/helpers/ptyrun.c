@@ -143,7 +143,8 @@ int main(int argc, char **argv)
 			return 125;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: ptyrun [-q] [-i IN] [-o OUT] [-w MARK] [-t SECS] -- CMD...\n");
+		fprintf(stderr,
+			"usage: ptyrun [-q] [-i IN] [-o OUT] [-w MARK] [-t SECS] -- CMD...\n");
 		return 125;
 	}
 	const char *in = "";

@@ -53,8 +53,8 @@ int main(int argc, char **argv)
 		die("accept");
 	char name[256] = {0}, cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	if (recvmsg(conn, &mh, 0) < 0)
 		die("recvmsg");
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 	int fd;
 	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
 	int r = (int)syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0);
-	printf("name=%s pid=%d signal0=%s\n", name, fdinfo_pid(fd), r == 0 ? "ok" : strerror(errno));
+	printf("name=%s pid=%d signal0=%s\n", name, fdinfo_pid(fd),
+	       r == 0 ? "ok" : strerror(errno));
 	return 0;
 }

@@ -23,8 +23,8 @@ static int recv_fd(int conn)
 {
 	char name[256], cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	if (recvmsg(conn, &mh, 0) < 0)
 		die("recvmsg");
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);

@@ -21,7 +21,8 @@ int main(int argc, char **argv)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	int s = socket(AF_UNIX, SOCK_DGRAM, 0);
-	if (s < 0 || sendto(s, argv[1], strlen(argv[1]), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (s < 0 ||
+	    sendto(s, argv[1], strlen(argv[1]), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr, "sdnotify: send to %s: %s\n", path, strerror(errno));
 		return 1;
 	}

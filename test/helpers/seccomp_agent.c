@@ -51,7 +51,9 @@ static int receive_state(int conn, const char *dir)
 			struct cmsghdr align;
 		} ctl;
 		struct iovec iov = {buf + len, sizeof(buf) - 1 - len};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = ctl.b,
 				    .msg_controllen = sizeof(ctl.b)};
 		ssize_t r = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
 		if (r < 0)

@@ -20,9 +20,14 @@ static const struct {
 	const char *name;
 	long nr;
 } names[] = {
-    {"getpid", SYS_getpid},   {"getppid", SYS_getppid}, {"personality", SYS_personality},
-    {"umask", SYS_umask},     {"kill", SYS_kill},       {"mkdirat", SYS_mkdirat},
-    {"getpriority", SYS_getpriority}, {"getpgid", SYS_getpgid},
+    {"getpid", SYS_getpid},
+    {"getppid", SYS_getppid},
+    {"personality", SYS_personality},
+    {"umask", SYS_umask},
+    {"kill", SYS_kill},
+    {"mkdirat", SYS_mkdirat},
+    {"getpriority", SYS_getpriority},
+    {"getpgid", SYS_getpgid},
 };
 
 static long syscall_nr(const char *s)
@@ -44,8 +49,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	(void)sig;
 	(void)uc;
 	char buf[64];
-	int n = snprintf(buf, sizeof(buf), "SIGSYS syscall=%d data=%d\n", si->si_syscall,
-			 si->si_errno);
+	int n =
+	    snprintf(buf, sizeof(buf), "SIGSYS syscall=%d data=%d\n", si->si_syscall, si->si_errno);
 	(void)!write(STDOUT_FILENO, buf, (size_t)n);
 	_exit(0);
 }

@@ -46,8 +46,8 @@ static void test_conversions(void)
 
 /* Runs the program on one request; the emitted subset only. -1 when an
  * instruction is outside it or the program runs off its end. */
-static int run_prog(const struct bpf_insn *p, size_t n, unsigned type, unsigned acc,
-		    uint32_t major, uint32_t minor)
+static int run_prog(const struct bpf_insn *p, size_t n, unsigned type, unsigned acc, uint32_t major,
+		    uint32_t minor)
 {
 	uint32_t ctx[3] = {acc << 16 | type, major, minor};
 	uint64_t r[11] = {0};
@@ -60,10 +60,18 @@ static int run_prog(const struct bpf_insn *p, size_t n, unsigned type, unsigned 
 				return -1;
 			*d = ctx[i->off / 4];
 			break;
-		case BPF_ALU64 | BPF_MOV | BPF_X: *d = s; break;
-		case BPF_ALU64 | BPF_MOV | BPF_K: *d = k; break;
-		case BPF_ALU64 | BPF_AND | BPF_K: *d &= k; break;
-		case BPF_ALU64 | BPF_RSH | BPF_K: *d >>= k; break;
+		case BPF_ALU64 | BPF_MOV | BPF_X:
+			*d = s;
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+			*d = k;
+			break;
+		case BPF_ALU64 | BPF_AND | BPF_K:
+			*d &= k;
+			break;
+		case BPF_ALU64 | BPF_RSH | BPF_K:
+			*d >>= k;
+			break;
 		case BPF_JMP32 | BPF_JNE | BPF_K:
 			if ((uint32_t)*d != (uint32_t)i->imm)
 				pc += (size_t)i->off;
@@ -72,8 +80,10 @@ static int run_prog(const struct bpf_insn *p, size_t n, unsigned type, unsigned 
 			if ((uint32_t)*d == (uint32_t)i->imm)
 				pc += (size_t)i->off;
 			break;
-		case BPF_JMP | BPF_EXIT: return (int)r[0];
-		default: return -1;
+		case BPF_JMP | BPF_EXIT:
+			return (int)r[0];
+		default:
+			return -1;
 		}
 	}
 	return -1;
@@ -121,11 +131,11 @@ static bool agrees(const struct spec_devrule *rules, size_t n, const char *what)
 			for (size_t b = 0; b < ARRAY_SIZE(minors); b++)
 				for (unsigned acc = 1; acc < 8; acc++) {
 					char type = t ? 'b' : 'c';
-					int got = run_prog(p, len, t ? BPF_DEVCG_DEV_BLOCK
-								     : BPF_DEVCG_DEV_CHAR,
-							   to_bpf(acc), majors[a], minors[b]);
-					int want = v1_decides(rules, n, type, acc, majors[a],
-							      minors[b]);
+					int got = run_prog(
+					    p, len, t ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
+					    to_bpf(acc), majors[a], minors[b]);
+					int want =
+					    v1_decides(rules, n, type, acc, majors[a], minors[b]);
 					if (got != want && good) {
 						diag("%s: %c %u:%u acc %u: program %d, v1 %d", what,
 						     type, majors[a], minors[b], acc, got, want);
@@ -143,10 +153,11 @@ static int verdict(const struct spec_devrule *rules, size_t n, char type, const 
 	size_t len = v2_dev_prog(rules, n, &p);
 	unsigned a = 0;
 	for (; *acc; acc++)
-		a |= *acc == 'r' ? BPF_DEVCG_ACC_READ : *acc == 'w' ? BPF_DEVCG_ACC_WRITE
-								     : BPF_DEVCG_ACC_MKNOD;
-	int v = run_prog(p, len, type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, a,
-			 major, minor);
+		a |= *acc == 'r'   ? BPF_DEVCG_ACC_READ
+		     : *acc == 'w' ? BPF_DEVCG_ACC_WRITE
+				   : BPF_DEVCG_ACC_MKNOD;
+	int v = run_prog(p, len, type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, a, major,
+			 minor);
 	free(p);
 	return v;
 }
@@ -155,7 +166,8 @@ static void test_devices(void)
 {
 	/* runc's usual config: deny all, then the defaults on top */
 	const struct spec_devrule deny_all[] = {{false, 'a', -1, -1, "rwm"}};
-	is_int(verdict(deny_all, 1, 'c', "rw", 1, 3), 1, "deny all: /dev/null still allowed (default rules)");
+	is_int(verdict(deny_all, 1, 'c', "rw", 1, 3), 1,
+	       "deny all: /dev/null still allowed (default rules)");
 	is_int(verdict(deny_all, 1, 'c', "r", 1, 1), 0, "deny all: /dev/mem denied");
 	is_int(verdict(deny_all, 1, 'b', "r", 8, 0), 0, "deny all: a disk denied");
 	is_int(verdict(deny_all, 1, 'b', "m", 8, 0), 1, "deny all: mknod of anything allowed");
@@ -164,22 +176,25 @@ static void test_devices(void)
 
 	/* last match wins: an allow after a deny, a deny after an allow */
 	const struct spec_devrule mixed[] = {
-	    {false, 'a', -1, -1, "rwm"},   {true, 'c', 1, 1, "r"},  {true, 'b', 8, -1, "rw"},
-	    {false, 'b', 8, 2, "w"},	   {true, 'c', 4, -1, "rwm"}, {false, 'c', 4, 5, "rwm"},
+	    {false, 'a', -1, -1, "rwm"}, {true, 'c', 1, 1, "r"},    {true, 'b', 8, -1, "rw"},
+	    {false, 'b', 8, 2, "w"},	 {true, 'c', 4, -1, "rwm"}, {false, 'c', 4, 5, "rwm"},
 	};
 	is_int(verdict(mixed, ARRAY_SIZE(mixed), 'c', "r", 1, 1), 1, "allow c 1:1 r: read ok");
-	is_int(verdict(mixed, ARRAY_SIZE(mixed), 'c', "rw", 1, 1), 0, "allow c 1:1 r: read+write denied");
+	is_int(verdict(mixed, ARRAY_SIZE(mixed), 'c', "rw", 1, 1), 0,
+	       "allow c 1:1 r: read+write denied");
 	/* v1 removes only an exception with the same type:major:minor, so a
 	 * narrower deny does not cut into a wider allow (runc's emulator
 	 * keeps that too) */
 	is_int(verdict(mixed, ARRAY_SIZE(mixed), 'b', "w", 8, 2), 1,
 	       "b 8:* rw then deny 8:2 w: write still allowed, as on v1");
-	is_int(verdict(mixed, ARRAY_SIZE(mixed), 'b', "r", 8, 2), 1, "b 8:* rw then deny 8:2 w: read ok");
+	is_int(verdict(mixed, ARRAY_SIZE(mixed), 'b', "r", 8, 2), 1,
+	       "b 8:* rw then deny 8:2 w: read ok");
 	is_int(verdict(mixed, ARRAY_SIZE(mixed), 'c', "r", 4, 5), 1,
 	       "c 4:* then deny 4:5: still allowed, as on v1");
 	const struct spec_devrule exact[] = {
 	    {false, 'a', -1, -1, "rwm"}, {true, 'c', 4, 5, "rw"}, {false, 'c', 4, 5, "w"}};
-	is_int(verdict(exact, 3, 'c', "w", 4, 5), 0, "allow c 4:5 rw then deny c 4:5 w: write denied");
+	is_int(verdict(exact, 3, 'c', "w", 4, 5), 0,
+	       "allow c 4:5 rw then deny c 4:5 w: write denied");
 	is_int(verdict(exact, 3, 'c', "r", 4, 5), 1, "allow c 4:5 rw then deny c 4:5 w: read ok");
 	ok(agrees(mixed, ARRAY_SIZE(mixed), "mixed"), "mixed rules: program == v1 everywhere");
 
@@ -206,7 +221,8 @@ static void test_devices(void)
 		if (BPF_CLASS(p[i].code) == BPF_JMP && BPF_OP(p[i].code) != BPF_EXIT)
 			jmp32 = false;
 	ok(p[0].code == (BPF_LDX | BPF_W | BPF_MEM) && p[len - 1].code == (BPF_JMP | BPF_EXIT) &&
-	       jmp32, "program shape: loads the context first, ends in exit, jumps are JMP32");
+	       jmp32,
+	   "program shape: loads the context first, ends in exit, jumps are JMP32");
 	free(p);
 }
 

@@ -231,7 +231,8 @@ static void test_unknown_caps(void)
 	_cleanup_free_ char *got2 = try_parse("{\"process\":{\"env\":[\"A=1\",\"NOEQ\"]}}", NULL);
 	is_str(got2, "invalid environment variable: \"NOEQ\"", "env entry without =");
 	_cleanup_free_ char *got3 = try_parse("{\"process\":{\"env\":[\"=x\"]}}", NULL);
-	is_str(got3, "environment variable name can't be empty: \"=x\"", "env entry without a name");
+	is_str(got3, "environment variable name can't be empty: \"=x\"",
+	       "env entry without a name");
 }
 
 static void test_unlimited_rlimit(void)
@@ -458,7 +459,8 @@ static void test_linux_errors(void)
 		snprintf(patch, sizeof(patch), "{\"linux\":{\"resources\":{\"%s\":{}}}}", res[i]);
 		accepts(patch);
 	}
-	accepts("{\"linux\":{\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]}}}");
+	accepts("{\"linux\":{\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}]"
+		"}}}");
 	accepts("{\"linux\":{\"personality\":{\"domain\":\"LINUX\"}}}");
 	fails("{\"linux\":{\"timeOffsets\":{\"monotonic\":{\"secs\":1}}}}",
 	      "linux.timeOffsets: needs a new time namespace in linux.namespaces");
@@ -508,7 +510,8 @@ static void test_idmap_netdev_rdt(void)
 		      "\"netDevices\":{\"dummy0\":{\"name\":\"eth1\"},\"dummy1\":{},"
 		      "\"dummy2\":{\"name\":\"net%d\"}}}}",
 		      &s);
-	ok(!e && s->linux.n_net_devices == 3 && !strcmp(s->linux.net_devices[0].host_name, "dummy0") &&
+	ok(!e && s->linux.n_net_devices == 3 &&
+	       !strcmp(s->linux.net_devices[0].host_name, "dummy0") &&
 	       !strcmp(s->linux.net_devices[0].name, "eth1") &&
 	       !strcmp(s->linux.net_devices[1].name, "dummy1") &&
 	       !strcmp(s->linux.net_devices[2].name, "net%d"),

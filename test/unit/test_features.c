@@ -58,15 +58,30 @@ static int parse_cfg(const char *top, const char *process, const char *lnx, stru
 
 static void test_shape(void)
 {
-	static const char *const keys[] = {
-	    "ociVersionMin", "ociVersionMax", "hooks", "mountOptions", "annotations",
-	    "potentiallyUnsafeConfigAnnotations", "linux.namespaces", "linux.capabilities",
-	    "linux.cgroup.v1", "linux.cgroup.v2", "linux.cgroup.systemd",
-	    "linux.cgroup.systemdUser", "linux.cgroup.rdma", "linux.seccomp.enabled",
-	    "linux.seccomp.actions", "linux.seccomp.operators", "linux.seccomp.archs",
-	    "linux.seccomp.knownFlags", "linux.seccomp.supportedFlags",
-	    "linux.apparmor.enabled", "linux.selinux.enabled", "linux.intelRdt.enabled",
-	    "linux.mountExtensions.idmap.enabled", "linux.netDevices.enabled"};
+	static const char *const keys[] = {"ociVersionMin",
+					   "ociVersionMax",
+					   "hooks",
+					   "mountOptions",
+					   "annotations",
+					   "potentiallyUnsafeConfigAnnotations",
+					   "linux.namespaces",
+					   "linux.capabilities",
+					   "linux.cgroup.v1",
+					   "linux.cgroup.v2",
+					   "linux.cgroup.systemd",
+					   "linux.cgroup.systemdUser",
+					   "linux.cgroup.rdma",
+					   "linux.seccomp.enabled",
+					   "linux.seccomp.actions",
+					   "linux.seccomp.operators",
+					   "linux.seccomp.archs",
+					   "linux.seccomp.knownFlags",
+					   "linux.seccomp.supportedFlags",
+					   "linux.apparmor.enabled",
+					   "linux.selinux.enabled",
+					   "linux.intelRdt.enabled",
+					   "linux.mountExtensions.idmap.enabled",
+					   "linux.netDevices.enabled"};
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		ok(at(keys[i]) != NULL, "document has %s", keys[i]);
 	is_str(json_string_value(at("ociVersionMin")), "1.0.0", "ociVersionMin");
@@ -102,7 +117,8 @@ static void test_hooks(void)
 	json_array_foreach(at("hooks"), i, e)
 	{
 		const char *h = json_string_value(e);
-		_cleanup_free_ char *top = xasprintf("\"hooks\":{\"%s\":[{\"path\":\"/bin/true\"}]}", h);
+		_cleanup_free_ char *top =
+		    xasprintf("\"hooks\":{\"%s\":[{\"path\":\"/bin/true\"}]}", h);
 		struct spec *s = NULL;
 		bool got = parse_cfg(top, "", "", &s) == 0;
 		size_t n = 0;
@@ -151,10 +167,10 @@ static void test_capabilities(void)
 		free(all);
 		all = n;
 	}
-	_cleanup_free_ char *p = xasprintf(
-	    "\"capabilities\":{\"bounding\":[%s],\"effective\":[%s],\"permitted\":[%s],"
-	    "\"inheritable\":[%s],\"ambient\":[%s]}",
-	    all, all, all, all, all);
+	_cleanup_free_ char *p =
+	    xasprintf("\"capabilities\":{\"bounding\":[%s],\"effective\":[%s],\"permitted\":[%s],"
+		      "\"inheritable\":[%s],\"ambient\":[%s]}",
+		      all, all, all, all, all);
 	free(all);
 	struct spec *s = NULL;
 	size_t n = json_array_size(at("linux.capabilities"));
@@ -181,16 +197,70 @@ static void test_capabilities(void)
  * and idmap ones corun refuses. */
 static void test_mount_options(void)
 {
-	static const char *const spec_list[] = {
-	    "acl", "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
-	    "idmap", "iversion", "lazytime", "loud", "mand", "noacl", "noatime", "nodev",
-	    "nodiratime", "noexec", "noiversion", "nolazytime", "nomand", "norelatime",
-	    "nostrictatime", "nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev",
-	    "rdiratime", "relatime", "remount", "rexec", "ridmap", "rnoatime", "rnodev",
-	    "rnodiratime", "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow",
-	    "ro", "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime",
-	    "rsuid", "rsymfollow", "runbindable", "rw", "shared", "silent", "slave",
-	    "strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable"};
+	static const char *const spec_list[] = {"acl",
+						"async",
+						"atime",
+						"bind",
+						"defaults",
+						"dev",
+						"diratime",
+						"dirsync",
+						"exec",
+						"idmap",
+						"iversion",
+						"lazytime",
+						"loud",
+						"mand",
+						"noacl",
+						"noatime",
+						"nodev",
+						"nodiratime",
+						"noexec",
+						"noiversion",
+						"nolazytime",
+						"nomand",
+						"norelatime",
+						"nostrictatime",
+						"nosuid",
+						"nosymfollow",
+						"private",
+						"ratime",
+						"rbind",
+						"rdev",
+						"rdiratime",
+						"relatime",
+						"remount",
+						"rexec",
+						"ridmap",
+						"rnoatime",
+						"rnodev",
+						"rnodiratime",
+						"rnoexec",
+						"rnorelatime",
+						"rnostrictatime",
+						"rnosuid",
+						"rnosymfollow",
+						"ro",
+						"rprivate",
+						"rrelatime",
+						"rro",
+						"rrw",
+						"rshared",
+						"rslave",
+						"rstrictatime",
+						"rsuid",
+						"rsymfollow",
+						"runbindable",
+						"rw",
+						"shared",
+						"silent",
+						"slave",
+						"strictatime",
+						"suid",
+						"symfollow",
+						"sync",
+						"tmpcopyup",
+						"unbindable"};
 	for (size_t i = 0; i < ARRAY_SIZE(spec_list); i++) {
 		const char *o = spec_list[i];
 		_cleanup_free_ char *top = xasprintf(
@@ -252,8 +322,8 @@ static void test_seccomp(void)
 	json_array_foreach(at("linux.seccomp.operators"), i, e)
 	{
 		const char *o = json_string_value(e);
-		_cleanup_free_ char *args =
-		    xasprintf("\"args\":[{\"index\":0,\"value\":1,\"valueTwo\":1,\"op\":\"%s\"}]", o);
+		_cleanup_free_ char *args = xasprintf(
+		    "\"args\":[{\"index\":0,\"value\":1,\"valueTwo\":1,\"op\":\"%s\"}]", o);
 		ok(seccomp_ok("", "SCMP_ACT_ERRNO", args, true), "operator %s is accepted", o);
 	}
 	json_array_foreach(at("linux.seccomp.archs"), i, e)
@@ -290,8 +360,9 @@ static void check_enabled(const char *feature, const char *top, const char *proc
 	_cleanup_free_ char *path = xasprintf("linux.%s.enabled", feature);
 	bool on = json_is_true(at(path));
 	bool refused = parse_cfg(top, process, lnx, NULL) < 0 && strstr(err_msg(), "not supported");
-	ok(on != refused, "%s: %s", path, on ? "true, and the parser takes it" :
-					     "false, and the parser refuses it as not supported");
+	ok(on != refused, "%s: %s", path,
+	   on ? "true, and the parser takes it"
+	      : "false, and the parser refuses it as not supported");
 }
 
 static void test_enabled(void)
@@ -300,14 +371,16 @@ static void test_enabled(void)
 	check_enabled("selinux", "", "\"selinuxLabel\":\"system_u:system_r:container_t:s0\"", "");
 	check_enabled("intelRdt", "", "", "\"intelRdt\":{\"closID\":\"c\"}");
 	check_enabled("netDevices", "", "", "\"netDevices\":{\"eth9\":{\"name\":\"eth9\"}}");
-	check_enabled("mountExtensions.idmap",
-		      "\"mounts\":[{\"destination\":\"/m\",\"source\":\"/m\",\"options\":[\"bind\"],"
-		      "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
-		      "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}]",
-		      "", "");
-	bool refused = parse_cfg("", "", "\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\"}",
-				 NULL) < 0 &&
-		       strstr(err_msg(), "not supported");
+	check_enabled(
+	    "mountExtensions.idmap",
+	    "\"mounts\":[{\"destination\":\"/m\",\"source\":\"/m\",\"options\":[\"bind\"],"
+	    "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+	    "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}]",
+	    "", "");
+	bool refused =
+	    parse_cfg("", "", "\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\"}", NULL) <
+		0 &&
+	    strstr(err_msg(), "not supported");
 	ok(refused == !at("linux.memoryPolicy"), "memoryPolicy is %s",
 	   refused ? "refused by the parser and absent" : "taken by the parser and present");
 }

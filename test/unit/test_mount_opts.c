@@ -214,9 +214,9 @@ static void test_recursive(void)
 	struct mount_opts o;
 	int rc = parse(&o, "rbind", "rro", "rnosuid", "rnodev", "rnoexec", "rnodiratime",
 		       "rnosymfollow", NULL);
-	ok(rc == 0 && o.rec_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				    MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME |
-				    MOUNT_ATTR_NOSYMFOLLOW) &&
+	ok(rc == 0 &&
+	       o.rec_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			     MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW) &&
 	       o.rec_clr == 0 && o.flags == (MS_BIND | MS_REC) && !o.data,
 	   "rro,rnosuid,rnodev,rnoexec,rnodiratime,rnosymfollow -> recursive set");
 	rc = parse(&o, "rro", "rrw", "rsuid", "rdev", "rexec", "rdiratime", "rsymfollow", NULL);
@@ -227,9 +227,10 @@ static void test_recursive(void)
 	static const struct {
 		const char *opt;
 		uint64_t mode;
-	} atime[] = {{"rnoatime", MOUNT_ATTR_NOATIME},	     {"ratime", MOUNT_ATTR_RELATIME},
-		     {"rrelatime", MOUNT_ATTR_RELATIME},       {"rnorelatime", MOUNT_ATTR_STRICTATIME},
-		     {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME}};
+	} atime[] = {
+	    {"rnoatime", MOUNT_ATTR_NOATIME},	      {"ratime", MOUNT_ATTR_RELATIME},
+	    {"rrelatime", MOUNT_ATTR_RELATIME},	      {"rnorelatime", MOUNT_ATTR_STRICTATIME},
+	    {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME}};
 	for (size_t i = 0; i < ARRAY_SIZE(atime); i++) {
 		rc = parse(&o, "rnoatime", "rstrictatime", atime[i].opt, NULL);
 		ok(rc == 0 && o.rec_clr == MOUNT_ATTR__ATIME && o.rec_set == atime[i].mode,
@@ -277,8 +278,8 @@ static void test_attrs(void)
 
 int main(void)
 {
-	printf("1..%zu\n", ARRAY_SIZE(flag_cases) + ARRAY_SIZE(prop_cases) + 1 + 4 + 4 + 8 +
-			       1 + 1 + 6 + 6 + 6);
+	printf("1..%zu\n",
+	       ARRAY_SIZE(flag_cases) + ARRAY_SIZE(prop_cases) + 1 + 4 + 4 + 8 + 1 + 1 + 6 + 6 + 6);
 	test_flags();
 	test_propagation();
 	test_bind();

@@ -15,8 +15,8 @@
 static void test_names(void)
 {
 	static const char *const good[] = {"eth0", "dummy0", "a", "x.y-z_1", "123456789012345"};
-	static const char *const bad[] = {"",     ".",     "..",   "a/b",  "a:1", "a b",
-					  "a\tb", "1234567890123456", "a%d", "%s"};
+	static const char *const bad[] = {
+	    "", ".", "..", "a/b", "a:1", "a b", "a\tb", "1234567890123456", "a%d", "%s"};
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
 		ok(netdev_name_valid(good[i], false), "\"%s\" is a valid name", good[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
@@ -37,8 +37,11 @@ static void rdt_fails(struct spec_intel_rdt *t, const char *want)
 static void test_rdt_validate(void)
 {
 	char *sch[] = {"L3:0=f", "MB:0=10", NULL};
-	struct spec_intel_rdt t = {.clos_id = "/", .l3_cache_schema = "L3:0=7f0;1=1f",
-				   .mem_bw_schema = "MB:0=20", .schemata = sch, .n_schemata = 2};
+	struct spec_intel_rdt t = {.clos_id = "/",
+				   .l3_cache_schema = "L3:0=7f0;1=1f",
+				   .mem_bw_schema = "MB:0=20",
+				   .schemata = sch,
+				   .n_schemata = 2};
 	ok(rdt_validate(&t) == 0, "a full config is valid, closID \"/\" too");
 	t.clos_id = "grp";
 	ok(rdt_validate(&t) == 0, "a plain closID");
@@ -86,7 +89,8 @@ static void test_rdt_match(void)
 {
 	const char *have = "    MB:0=100;1= 70\n    L3:0=007f0;1=fffff\n";
 	ok(rdt_schemata_match(have, "L3:0=7f0\n"), "a bitmask matches whatever its padding");
-	ok(rdt_schemata_match(have, "L3:1=fffff;0=7f0\nMB:1=70\n"), "ids in any order, several lines");
+	ok(rdt_schemata_match(have, "L3:1=fffff;0=7f0\nMB:1=70\n"),
+	   "ids in any order, several lines");
 	ok(!rdt_schemata_match(have, "L3:0=7f1\n"), "another bitmask does not match");
 	ok(!rdt_schemata_match(have, "MB:0=10\n"), "another bandwidth does not match");
 	ok(!rdt_schemata_match(have, "L2:0=f\n"), "an absent resource does not match");
@@ -153,7 +157,8 @@ static void test_rdt_apply(void)
 	/* a real resctrl empties a group on rmdir; here only the mon dir goes */
 	unlink(pth("%s/ct1/mon_groups/ct4/tasks", root));
 	rdt_destroy(root, &mon, "ct4");
-	ok(stat(pth("%s/ct1/mon_groups/ct4", root), &sb) < 0, "delete removes the monitoring group");
+	ok(stat(pth("%s/ct1/mon_groups/ct4", root), &sb) < 0,
+	   "delete removes the monitoring group");
 	ok(stat(pth("%s/ct1", root), &sb) == 0, "but never a closID group");
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);

@@ -11,11 +11,11 @@
 /* A config with linux.resources = res (JSON text). */
 static char *parse(const char *res, struct spec **out)
 {
-	_cleanup_free_ char *text =
-	    xasprintf("{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},"
-		      "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
-		      "\"linux\":{\"resources\":%s}}",
-		      res);
+	_cleanup_free_ char *text = xasprintf(
+	    "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},"
+	    "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
+	    "\"linux\":{\"resources\":%s}}",
+	    res);
 	struct spec *s = NULL;
 	if (spec_parse(text, strlen(text), &s) < 0)
 		return xstrdup(err_msg());
@@ -77,8 +77,7 @@ static void test_cpu_pids(void)
 	is_str(c->cpus, "0-1", "cpu.cpus");
 	is_str(c->mems, "0", "cpu.mems");
 	ok(c->has_idle && c->idle == 1, "cpu.idle");
-	ok(s->linux.resources.has_pids_limit && s->linux.resources.pids_limit == -1,
-	   "pids.limit");
+	ok(s->linux.resources.has_pids_limit && s->linux.resources.pids_limit == -1, "pids.limit");
 	spec_free(s);
 }
 
@@ -123,15 +122,15 @@ static void test_blkio(void)
 static void test_others(void)
 {
 	struct spec *s = NULL;
-	_cleanup_free_ char *e =
-	    parse("{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":209715200},"
-		  "{\"pageSize\":\"1GB\",\"limit\":0}],"
-		  "\"network\":{\"classID\":1048577,\"priorities\":[{\"name\":\"eth0\",\"priority\":"
-		  "500},{\"name\":\"lo\",\"priority\":1}]},"
-		  "\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3,\"hcaObjects\":10000},\"mlx4_0\":{"
-		  "\"hcaObjects\":7}},"
-		  "\"unified\":{\"io.weight\":\"10\",\"memory.high\":\"max\"}}",
-		  &s);
+	_cleanup_free_ char *e = parse(
+	    "{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":209715200},"
+	    "{\"pageSize\":\"1GB\",\"limit\":0}],"
+	    "\"network\":{\"classID\":1048577,\"priorities\":[{\"name\":\"eth0\",\"priority\":"
+	    "500},{\"name\":\"lo\",\"priority\":1}]},"
+	    "\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3,\"hcaObjects\":10000},\"mlx4_0\":{"
+	    "\"hcaObjects\":7}},"
+	    "\"unified\":{\"io.weight\":\"10\",\"memory.high\":\"max\"}}",
+	    &s);
 	is_str(e, NULL, "hugepageLimits, network, rdma, unified: parse");
 	if (!s)
 		return;
@@ -200,7 +199,8 @@ static void test_errors(void)
 	      "linux.resources.rdma[\"mlx\"].hcaHandles: must be an integer from 0 to 4294967295");
 	fails("{\"unified\":{\"memory.max\":1}}",
 	      "linux.resources.unified[\"memory.max\"]: must be a string");
-	fails("{\"unified\":{\"../x\":\"1\"}}", "linux.resources.unified[\"../x\"]: invalid file name");
+	fails("{\"unified\":{\"../x\":\"1\"}}",
+	      "linux.resources.unified[\"../x\"]: invalid file name");
 	fails("{\"devices\":[{\"allow\":true,\"type\":\"x\"}]}",
 	      "linux.resources.devices[0].type: must be one of a, c, b (got \"x\")");
 }

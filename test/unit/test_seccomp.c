@@ -57,19 +57,19 @@ static void test_absent(void)
 static void test_full(void)
 {
 	struct spec *s = NULL;
-	_cleanup_free_ char *e = parse(
-	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
-	    "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X32\"],"
-	    "\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\","
-	    "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
-	    "\"listenerPath\":\"/run/agent.sock\",\"listenerMetadata\":\"meta\","
-	    "\"syscalls\":[" ALLOW_MKDIR ","
-	    "{\"names\":[\"kill\",\"tkill\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":7,"
-	    "\"args\":[{\"index\":1,\"value\":9,\"op\":\"SCMP_CMP_EQ\"},"
-	    "{\"index\":0,\"value\":4095,\"valueTwo\":18446744073709551615,"
-	    "\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
-	    "{\"names\":[\"mknod\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
-	    &s);
+	_cleanup_free_ char *e =
+	    parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
+		  "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X32\"],"
+		  "\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\","
+		  "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],"
+		  "\"listenerPath\":\"/run/agent.sock\",\"listenerMetadata\":\"meta\","
+		  "\"syscalls\":[" ALLOW_MKDIR ","
+		  "{\"names\":[\"kill\",\"tkill\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":7,"
+		  "\"args\":[{\"index\":1,\"value\":9,\"op\":\"SCMP_CMP_EQ\"},"
+		  "{\"index\":0,\"value\":4095,\"valueTwo\":18446744073709551615,"
+		  "\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+		  "{\"names\":[\"mknod\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+		  &s);
 	is_str(e, NULL, "a full seccomp object parses");
 	if (!s)
 		return;
@@ -106,11 +106,13 @@ static void test_errors(void)
 	      "linux.seccomp.syscalls[2].action: unknown action \"SCMP_ACT_FOO\"");
 	fails("1", "linux.seccomp: must be an object");
 	fails("{\"syscalls\":[" ALLOW_MKDIR "]}", "linux.seccomp.defaultAction: required");
-	fails("{\"defaultAction\":\"ALLOW\"}", "linux.seccomp.defaultAction: unknown action \"ALLOW\"");
+	fails("{\"defaultAction\":\"ALLOW\"}",
+	      "linux.seccomp.defaultAction: unknown action \"ALLOW\"");
 	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86\","
 	      "\"SCMP_ARCH_FOO\"]}",
 	      "linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_FOO\"");
-	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_NEW_LISTENER\"]}",
+	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_NEW_"
+	      "LISTENER\"]}",
 	      "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_NEW_LISTENER\"");
 	fails("{\"defaultAction\":\"SCMP_ACT_KILL\",\"defaultErrnoRet\":1}",
 	      "linux.seccomp.defaultErrnoRet: not allowed with SCMP_ACT_KILL (only SCMP_ACT_ERRNO "
@@ -123,8 +125,9 @@ static void test_errors(void)
 	      "linux.seccomp.defaultErrnoRet: must be at most 4095 with SCMP_ACT_ERRNO");
 	fails("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":-1}",
 	      "linux.seccomp.defaultErrnoRet: must be an integer from 0 to 4294967295");
-	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\"}]}",
-	      "linux.seccomp.syscalls[0].names: required");
+	fails(
+	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	    "linux.seccomp.syscalls[0].names: required");
 	fails("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
 	      "\"action\":\"SCMP_ACT_ERRNO\"}]}",
 	      "linux.seccomp.syscalls[0].names: must have at least one entry");
@@ -136,7 +139,7 @@ static void test_errors(void)
 }
 
 #define RULE_ARGS(a)                                                                               \
-	"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],"              \
+	"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],"               \
 	"\"action\":\"SCMP_ACT_ERRNO\",\"args\":[" a "]}]}"
 
 static void test_arg_errors(void)
@@ -151,7 +154,8 @@ static void test_arg_errors(void)
 	fails(RULE_ARGS("{\"index\":0,\"value\":-1,\"op\":\"SCMP_CMP_EQ\"}"),
 	      "linux.seccomp.syscalls[0].args[0].value: must be an integer from 0 to "
 	      "18446744073709551615");
-	fails(RULE_ARGS("{\"index\":0,\"value\":1}"), "linux.seccomp.syscalls[0].args[0].op: required");
+	fails(RULE_ARGS("{\"index\":0,\"value\":1}"),
+	      "linux.seccomp.syscalls[0].args[0].op: required");
 	fails(RULE_ARGS("7"), "linux.seccomp.syscalls[0].args[0]: must be an object");
 }
 
@@ -256,8 +260,8 @@ static bool has_enosys_return(const struct seccomp_prog *p)
 
 /* An allowlist with ERRNO(EACCES) as the default; getpid is listed. */
 #define ALLOWLIST                                                                                  \
-	"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":13,\"syscalls\":[{"            \
-	"\"names\":[\"exit\",\"exit_group\",\"getpid\",\"rt_sigreturn\",\"clone3\","             \
+	"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":13,\"syscalls\":[{"             \
+	"\"names\":[\"exit\",\"exit_group\",\"getpid\",\"rt_sigreturn\",\"clone3\","               \
 	"\"no_such_syscall\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"
 
 static void test_compile(void)
@@ -286,7 +290,8 @@ static void test_compile(void)
 	ok(p && !has_enosys_return(p), "no ENOSYS stub with an ALLOW default");
 	if (p) {
 		is_int(run_filtered(p, probe_high), ENOSYS, "ALLOW default: unknown nr untouched");
-		is_int(run_filtered(p, probe_getppid), 128 + SIGSYS, "KILL_PROCESS kills with SIGSYS");
+		is_int(run_filtered(p, probe_getppid), 128 + SIGSYS,
+		       "KILL_PROCESS kills with SIGSYS");
 	}
 	seccomp_prog_free(p);
 }
@@ -294,14 +299,14 @@ static void test_compile(void)
 static void test_compile_args(void)
 {
 	struct seccomp_prog *p = NULL;
-	_cleanup_free_ char *e = compile(
-	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],"
-	    "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":22,\"args\":[{\"index\":0,"
-	    "\"value\":63,\"valueTwo\":63,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
-	    "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":["
-	    "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"},"
-	    "{\"index\":0,\"value\":9,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-	    &p);
+	_cleanup_free_ char *e =
+	    compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"umask\"],"
+		    "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":22,\"args\":[{\"index\":0,"
+		    "\"value\":63,\"valueTwo\":63,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+		    "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":["
+		    "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"},"
+		    "{\"index\":0,\"value\":9,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		    &p);
 	is_str(e, NULL, "MASKED_EQ and repeated-index rules compile");
 	if (!p)
 		return;
@@ -327,9 +332,10 @@ static void test_compile_flags(void)
 	seccomp_prog_free(p);
 	p = NULL;
 	free(e);
-	e = compile("{\"defaultAction\":\"SCMP_ACT_LOG\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\","
-		    "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]}",
-		    &p);
+	e = compile(
+	    "{\"defaultAction\":\"SCMP_ACT_LOG\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\","
+	    "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]}",
+	    &p);
 	ok(!e && p && p->flags == (SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW),
 	   "no listener: WAIT_KILLABLE_RECV dropped");
 	seccomp_prog_free(p);
