@@ -10,22 +10,7 @@
 #include "mount_opts.h"
 #include "rootfs_util.h"
 #include "util.h"
-
-static int n_test, n_fail;
-
-static void ok(bool cond, const char *fmt, ...) PRINTF(2, 3);
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%sok %d - ", cond ? "" : "not ", ++n_test);
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (!cond)
-		n_fail++;
-	fflush(stdout);
-}
+#include "tap.h"
 
 /* Parses a NULL-terminated list of options. */
 static int parse(struct mount_opts *o, ...)
@@ -278,8 +263,6 @@ static void test_attrs(void)
 
 int main(void)
 {
-	printf("1..%zu\n",
-	       ARRAY_SIZE(flag_cases) + ARRAY_SIZE(prop_cases) + 1 + 4 + 4 + 8 + 1 + 1 + 6 + 6 + 6);
 	test_flags();
 	test_propagation();
 	test_bind();
@@ -288,5 +271,5 @@ int main(void)
 	test_refused();
 	test_recursive();
 	test_attrs();
-	return n_fail ? 1 : 0;
+	return done_testing(); /* the plan at the end: a count kept by hand drifts */
 }
