@@ -76,19 +76,15 @@ static char *controllers(const char *opts)
 	return out;
 }
 
+static bool hier_line(const struct proc_cgroup_entry *e, const void *ctrl)
+{
+	return *(const char *)ctrl ? same_set(e->controllers, ctrl) : proc_cgroup_is_v2(e);
+}
+
 /* Our own cgroup in the hierarchy with these controllers ("" = cgroup2). */
 static char *own_cgroup(const char *ctrl)
 {
-	_cleanup_free_ char *text = NULL;
-	if (proc_text_read("/proc/self/cgroup", 1 << 20, &text) < 0) {
-		err_clear();
-		return xstrdup("");
-	}
-	struct proc_cgroup_entry e;
-	for (char *pos = text; proc_cgroup_next(&pos, &e);)
-		if (*ctrl ? same_set(e.controllers, ctrl) : proc_cgroup_is_v2(&e))
-			return xstrdup(strcmp(e.path, "/") ? e.path : "");
-	return xstrdup("");
+	return proc_self_cgroup(hier_line, ctrl);
 }
 
 static void add_hier(struct v1 *v, const char *mnt, char *ctrl, const char *path)

@@ -34,19 +34,16 @@ int v2_read(const struct v2 *v, const char *file, char **out)
 	return cgroup_file_read(v->dir, file, out);
 }
 
+static bool v2_line(const struct proc_cgroup_entry *e, const void *ud)
+{
+	(void)ud;
+	return proc_cgroup_is_v2(e) && e->path[0] == '/';
+}
+
 /* Our own cgroup ("/a/b", "" for the root) from the "0::" line. */
 static char *own_cgroup(void)
 {
-	_cleanup_free_ char *text = NULL;
-	if (proc_text_read("/proc/self/cgroup", 1 << 20, &text) < 0) {
-		err_clear();
-		return xstrdup("");
-	}
-	struct proc_cgroup_entry e;
-	for (char *pos = text; proc_cgroup_next(&pos, &e);)
-		if (proc_cgroup_is_v2(&e) && e.path[0] == '/')
-			return xstrdup(strcmp(e.path, "/") ? e.path : "");
-	return xstrdup("");
+	return proc_self_cgroup(v2_line, NULL);
 }
 
 static int v2_init(struct cgroup *cg)

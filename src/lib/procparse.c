@@ -162,6 +162,21 @@ bool proc_cgroup_is_v2(const struct proc_cgroup_entry *e)
 	return !strcmp(e->id, "0") && !*e->controllers;
 }
 
+char *proc_self_cgroup(bool (*match)(const struct proc_cgroup_entry *e, const void *ud),
+		       const void *ud)
+{
+	_cleanup_free_ char *text = NULL;
+	if (proc_text_read("/proc/self/cgroup", 1 << 20, &text) < 0) {
+		err_clear();
+		return xstrdup("");
+	}
+	struct proc_cgroup_entry e;
+	for (char *pos = text; proc_cgroup_next(&pos, &e);)
+		if (match(&e, ud))
+			return xstrdup(strcmp(e.path, "/") ? e.path : "");
+	return xstrdup("");
+}
+
 /* ---- /proc/PID/status ---- */
 
 const char *proc_status_field(const char *text, const char *name, size_t *len)

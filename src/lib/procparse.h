@@ -62,6 +62,10 @@ int proc_cgroup_parse_line(char *line, struct proc_cgroup_entry *e);
 bool proc_cgroup_next(char **pos, struct proc_cgroup_entry *e);
 /* Whether e is the cgroup2 line ("0::..."). */
 bool proc_cgroup_is_v2(const struct proc_cgroup_entry *e);
+/* Our own cgroup ("/a/b", "" for the root or when none matches; malloc'd):
+ * the path of the first line of /proc/self/cgroup that match accepts. */
+char *proc_self_cgroup(bool (*match)(const struct proc_cgroup_entry *e, const void *ud),
+		       const void *ud);
 
 /* ---- /proc/PID/status (proc(5)) ----
  * "Name:\tvalue" lines. */
