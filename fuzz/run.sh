@@ -39,12 +39,14 @@ for t in "${targets[@]}"; do
 	mkdir -p "$corpus" "$work/crash-$t"
 	cp "$here/fuzz/corpus/$t/"* "$corpus/" 2>/dev/null
 	log="$work/$t.log"
-	# -timeout: one input taking over 10 s is a hang; leaks are errors (ASan)
+	# -timeout: one input taking over FUZZ_TIMEOUT s (default 10; it is
+	# wall-clock time, so raise it for a long run at low priority) is a
+	# hang; leaks are errors (ASan)
 	TIMEFORMAT='%U %S'
 	{
 		time ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 			LSAN_OPTIONS=suppressions="$here/fuzz/lsan.supp" \
-			"$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+			"$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix="$work/crash-$t/" "$corpus" >"$log" 2>&1
 	} 2>"$work/$t.cpu"
 	rc=$?
