@@ -132,7 +132,7 @@ task_is() { [ "$(task_status "$1")" = "$2" ]; }
 	run ctrun --rm --read-only --mount "type=bind,src=$CT_DIR/vol,dst=/data,options=rbind:rw" \
 		"$IMAGE" ct-ro sh -c 'cat /data/in; echo from-ct >/data/out; touch /bin/x 2>/dev/null || echo ro-ok; sleep 0.3'
 	# (the sleep: on a loaded host ctr --rm once lost the last line of
-	# stdout, left in its fifo when the task exited; runc's too)
+	# stdout, still in its fifo when the task exited)
 	assert_success
 	assert_output_contains from-host ro-ok
 	assert_equal "$(cat "$CT_DIR/vol/out")" from-ct
