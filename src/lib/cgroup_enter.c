@@ -160,10 +160,11 @@ static int join_one(const char *ctrls, const char *path, const char *sub, pid_t 
 	return 0;
 }
 
-/* The controllers named in subs must be those of a hierarchy of the init
- * (cgroup v1; a cgroup2-only host has none to check): a typo is an error,
- * as in runc, not a silent join of the container's own cgroup. text: the
- * init's /proc/PID/cgroup. */
+/* The controllers named in subs must be those of a hierarchy of the init:
+ * a typo is an error, as in runc, not a silent join of the container's own
+ * cgroup. A cgroup2-only host has no per-controller hierarchy, so any
+ * "ctrl:" prefix is unknown there (runc refuses it too). text: the init's
+ * /proc/PID/cgroup. */
 static int check_controllers(const char *text, const char *const *subs, size_t n)
 {
 	_cleanup_free_ char *all = xstrdup(""), *copy = xstrdup(text);
@@ -175,13 +176,11 @@ static int check_controllers(const char *text, const char *const *subs, size_t n
 			all = more;
 		}
 	}
-	if (!*all)
-		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *colon = strchr(subs[i], ':');
 		for (const char *p = subs[i]; colon && p < colon;) {
 			size_t len = strcspn(p, ",:");
-			if (!list_has(all + 1, p, len))
+			if (!*all || !list_has(all + 1, p, len))
 				return err_set(0, "unknown controller %.*s (--cgroup %s)", (int)len,
 					       p, subs[i]);
 			p += len + (p[len] == ',');

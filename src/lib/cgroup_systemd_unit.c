@@ -267,7 +267,8 @@ int sd_resource_props(const struct spec_resources *r, bool v2, struct sd_props *
 	if (r->cpu.mems && *r->cpu.mems &&
 	    mask_prop(p, "AllowedMemoryNodes", r->cpu.mems, "linux.resources.cpu.mems") < 0)
 		return -1;
-	if (r->has_pids_limit)
+	/* 0 is no limit given, as in runc: systemd's DefaultTasksMax stays */
+	if (r->has_pids_limit && r->pids_limit != 0)
 		sd_props_u64(p, "TasksMax",
 			     r->pids_limit > 0 ? (uint64_t)r->pids_limit : INFINITY_U64);
 	if (r->blkio.has_weight && r->blkio.weight)

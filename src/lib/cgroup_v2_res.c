@@ -194,9 +194,11 @@ static int set_cpu(const struct v2 *v, const struct spec_cpu *c)
 
 static int set_pids(const struct v2 *v, const struct spec_resources *r)
 {
-	if (!r->has_pids_limit)
+	/* 0 leaves pids.max as it is, as runc does (with the systemd driver
+	 * that is systemd's DefaultTasksMax) */
+	if (!r->has_pids_limit || r->pids_limit == 0)
 		return 0;
-	return knob_lim(v, "pids.max", r->pids_limit <= 0 ? -1 : r->pids_limit, "pids.limit");
+	return knob_lim(v, "pids.max", r->pids_limit < 0 ? -1 : r->pids_limit, "pids.limit");
 }
 
 /* As runc: where BFQ's io.bfq.weight exists, the weights go there as

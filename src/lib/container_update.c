@@ -266,11 +266,36 @@ static char *merged_config(int dirfd, json_t *patch)
 	return text;
 }
 
+/* As runc on cgroup v2: a new memory limit without a word about swap
+ * leaves memory.swap.max as it is (runc writes no swap value then), so
+ * the swap allowed on top of the memory stays; the saved memory+swap
+ * follows the new limit so that later updates and `events` agree with the
+ * cgroup. On v1 the saved memory+swap stays, and a limit above it is
+ * refused as by runc (the kernel refuses it there). */
+static void keep_swap_allowance(const struct spec *old, json_t *patch)
+{
+	const struct spec_memory *om = &old->linux.resources.memory;
+	json_t *m = json_object_get(patch, "memory");
+	json_t *limit = json_object_get(m, "limit");
+	const struct cgroup_driver *fs = NULL;
+	if (!json_is_integer(limit) || json_integer_value(limit) <= 0 || json_object_get(m, "swap"))
+		return;
+	if (!om->has_limit || om->limit <= 0 || !om->has_swap || om->swap < om->limit)
+		return;
+	if (cgroup_fs_driver(&fs) < 0 || fs != &cgroup_v2_driver)
+		return;
+	json_object_set_new(m, "swap",
+			    json_integer(json_integer_value(limit) + (om->swap - om->limit)));
+}
+
 static int apply_update(int fd, const struct cstate *st, json_t *patch)
 {
 	_cleanup_spec_ struct spec *old = NULL, *neu = NULL;
+	if (load_saved_spec(fd, &old) < 0)
+		return -1;
+	keep_swap_allowance(old, patch);
 	_cleanup_free_ char *text = merged_config(fd, patch);
-	if (!text || load_saved_spec(fd, &old) < 0 || spec_parse(text, strlen(text), &neu) < 0)
+	if (!text || spec_parse(text, strlen(text), &neu) < 0)
 		return -1;
 	struct cgroup cg = {0};
 	if (!st->cgroup_path)

@@ -20,8 +20,8 @@ import tempfile
 import time
 
 from runner import Run
-from scenarios import (ERRNO_PHRASES, HERE, KEYWORDS, REPO, Env, config_text, load_lines,
-                       load_scenarios, need_ok)
+from scenarios import (ERRNO_PHRASES, GLOBAL_FLAGS, HERE, KEYWORDS, REPO, Env, config_text,
+                       load_lines, load_scenarios, need_ok)
 
 
 # ------------------------------------------------------------ normalising
@@ -30,6 +30,9 @@ def normalize_text(run, s):
     # a terminal's CRs (CRLF, or the CR of a line the pty's ONLCR saw
     # twice) are invisible to a user: never a difference
     s = s.replace("\r", "")
+    # the systemd driver's default unit is named after the runtime
+    # (runc-ID.scope, corun-ID.scope): the spec leaves the default open
+    s = s.replace("%s-%s.scope" % (os.path.basename(run.rt), run.id), "RUNTIME-ID.scope")
     for a, b in ((run.bundle, "$B"), (run.root, "$R"), (run.dir, "$T"), (run.id, "ID")):
         s = s.replace(a, b)
     s = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?", "TIME", s)
@@ -222,7 +225,8 @@ def main():
     env = Env(work)
     env.prepare()
     t0 = time.time()
-    print("# compat: A=%s B=%s C=%s jobs=%d" % (rts[0], rts[1], rts[2] or "-", args.jobs))
+    print("# compat: A=%s B=%s C=%s jobs=%d flags=%s" % (rts[0], rts[1], rts[2] or "-", args.jobs,
+                                                          " ".join(GLOBAL_FLAGS) or "-"))
     print("1..%d" % len(scen))
     run_tag = "%03x" % random.randrange(4096)
 

@@ -17,7 +17,7 @@ import termios
 import threading
 import time
 
-from scenarios import HERE, TAG_VAR
+from scenarios import GLOBAL_FLAGS, HERE, TAG_VAR, TIME_SCALE
 
 # ---------------------------------------------------------------- running
 
@@ -166,9 +166,14 @@ class Run:
         return (step.replace("{console}", console).replace("{id}", self.id)
                 .replace("{T}", self.dir).replace("{B}", self.bundle))
 
+    def rtargv(self):
+        """The runtime with its global options (COMPAT_GLOBAL_FLAGS, e.g.
+        --systemd-cgroup: every call must use the same driver)."""
+        return [self.rt] + GLOBAL_FLAGS + ["--root", self.root]
+
     def runtime_argv(self, words, noid=False):
         cmd, rest = words[0], words[1:]
-        argv = [self.rt, "--root", self.root, cmd]
+        argv = self.rtargv() + [cmd]
         if cmd in ("run", "create") and "-b" not in rest:
             argv += ["-b", self.bundle]
         argv += rest
@@ -233,12 +238,13 @@ class Run:
                 use_tty = self.terminal
             else:
                 timeout = float(w[2:])
+        timeout *= TIME_SCALE
         text = self.expand(" ".join(words))
         words = shlex.split(text)
         key = "s%02d" % i
         env = self.penv()
         if words[0] == "sleep":
-            time.sleep(float(words[1]))
+            time.sleep(float(words[1]) * TIME_SCALE)
             return
         if words[0] == "wait":
             h = self.bg.pop(words[1])
@@ -271,7 +277,7 @@ class Run:
         end, last = time.time() + timeout, None
         while time.time() < end:
             try:
-                r = subprocess.run([self.rt, "--root", self.root, "state", self.id],
+                r = subprocess.run(self.rtargv() + ["state", self.id],
                                    capture_output=True, text=True, timeout=max(5, end - time.time()))
             except subprocess.TimeoutExpired:
                 last = "state-timeout"
@@ -345,10 +351,10 @@ class Run:
         scenario's processes, unmounts, removes its cgroups bottom-up."""
         self.thaw()
         try:
-            r = subprocess.run([self.rt, "--root", self.root, "list", "-q"],
+            r = subprocess.run(self.rtargv() + ["list", "-q"],
                                capture_output=True, text=True, timeout=10)
             for cid in r.stdout.split():
-                subprocess.run([self.rt, "--root", self.root, "delete", "-f", cid],
+                subprocess.run(self.rtargv() + ["delete", "-f", cid],
                                capture_output=True, timeout=15)
         except subprocess.SubprocessError:
             pass

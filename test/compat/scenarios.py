@@ -16,6 +16,15 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 TAG_VAR = "CORUN_COMPAT_TAG"
+# global options given to both runtimes on every call (e.g. --systemd-cgroup)
+GLOBAL_FLAGS = shlex.split(os.environ.get("COMPAT_GLOBAL_FLAGS", ""))
+# the cgroup driver the runtimes use; the tables see it as $driver and a
+# scenario may need "driver-systemd" or "driver-cgroupfs"
+DRIVER = "systemd" if "--systemd-cgroup" in GLOBAL_FLAGS else "cgroupfs"
+# a slow machine (the TCG guest): steps' time limits, `sleep` steps and a
+# container's `sleep N` init are this many times longer, so that a race
+# window stays wider than one runtime call there
+TIME_SCALE = float(os.environ.get("COMPAT_TIME_SCALE", "1"))
 ERRNO_PHRASES = sorted({os.strerror(e).lower() for e in range(1, 134)} - {"success"},
                        key=len, reverse=True)
 
@@ -192,13 +201,23 @@ def config_text(env, sc):
     cfg["process"] = dict(tmpl["process"], args=["/probe"] + probe_words(sc["probe"]))
     cfg["process"]["env"] = cfg["process"]["env"] + ["%s=@@ID@@" % TAG_VAR]
     if sc["args"] is not None:
-        cfg["process"]["args"] = sc["args"]
+        cfg["process"]["args"] = scaled_sleep(sc["args"])
     flt = " | ".join(["."] + sc["config"])
     r = subprocess.run(["jq", "--arg", "id", "@@ID@@", "--arg", "T", "@@T@@", "--arg", "B", "@@B@@",
-                        flt], input=json.dumps(cfg), capture_output=True, text=True)
+                        "--arg", "driver", DRIVER, flt],
+                       input=json.dumps(cfg), capture_output=True, text=True)
     if r.returncode:
         raise RuntimeError("config filter failed: %s" % r.stderr.strip())
     return r.stdout
+
+
+def scaled_sleep(args):
+    if TIME_SCALE != 1 and len(args) == 2 and args[0] == "sleep":
+        try:
+            return ["sleep", "%g" % (float(args[1]) * TIME_SCALE)]
+        except ValueError:
+            pass
+    return args
 
 
 def probe_words(p):
@@ -216,6 +235,8 @@ def need_ok(env, n):
         return n in env.profiles
     if n == "cgroup-v1":
         return os.path.isdir("/sys/fs/cgroup/memory") and os.path.isdir("/sys/fs/cgroup/freezer")
+    if n.startswith("driver-"):
+        return n == "driver-" + DRIVER
     if n == "cgroup-v2":
         return os.path.exists("/sys/fs/cgroup/cgroup.controllers")
     return shutil.which(n) is not None

@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # mkimage.sh [--check] CACHE_DIR: builds the throw-away guest that
 # test/guest/run.sh boots, once: a debootstrapped Debian bookworm (with
-# Debian's kernel, its initramfs, systemd, dbus, bats, jq, containerd and the
+# Debian's kernel, its initramfs, systemd, dbus, bats, jq, containerd, python3 and the
 # libraries corun links) as an ext4 image, plus the kernel and initrd next
 # to it. Needs root, debootstrap and Debian's archive. Idempotent: an
 # existing image of this version is kept (delete CACHE_DIR to rebuild).
 # --check: exit 0 iff it is there.
 set -euo pipefail
 # bump when the image's contents change: older caches are then rebuilt
-version="corun-guest-image 3"
+version="corun-guest-image 4"
 check=false
 [ "${1:-}" != --check ] || { check=true; shift; }
 cache=${1:?usage: mkimage.sh [--check] CACHE_DIR}
@@ -24,6 +24,8 @@ pkgs=linux-image-amd64,initramfs-tools,kmod,systemd,systemd-sysv,dbus,procps
 pkgs+=,bats,jq,busybox-static,libjansson4,libseccomp2,iproute2,util-linux
 # containerd (with Debian's runc): the engines' systemd cgroup path
 pkgs+=,containerd
+# python3: test/compat (corun against the guest's runc, test/compat/guest.sh)
+pkgs+=,python3
 echo "mkimage: debootstrap bookworm into $root" >&2
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" \
 	>"$cache/debootstrap.log" 2>&1 || {

@@ -174,6 +174,18 @@ unit_gone() {
 	runtime delete -f "$CID"
 }
 
+@test "systemd: a pids limit of 0 is no limit given: the unit keeps systemd's default, as runc" {
+	set_resources '{"pids":{"limit":0}}'
+	set_args sleep 100
+	sd_run
+	local unit=corun-$CID.scope def
+	def=$(systemctl show -P DefaultTasksMax)
+	# runc sets no TasksMax then (test/compat cgroups/resources/pids-zero); corun made it infinity
+	assert_equal "$(prop "$unit" TasksMax)" "$def"
+	[ "$def" = infinity ] || assert_equal "$(cg_read pids.max)" "$def"
+	runtime delete -f "$CID"
+}
+
 @test "systemd: the device filter still applies in a systemd unit" {
 	update_config '.linux.devices = [{"path":"/dev/xmem","type":"c","major":1,"minor":1}]'
 	set_resources '{"devices":[{"allow":false,"access":"rwm"}]}'

@@ -263,6 +263,25 @@ ct_out() {
 	assert_equal "$(cg2_read memory.max)" 104857600
 }
 
+@test "v2: update --memory alone keeps memory.swap.max, as runc (test/compat cgroups/update/sequence)" {
+	set_resources '{"memory":{"limit":67108864,"swap":134217728}}'
+	set_args sleep 100
+	run_detached
+	[ -e "$(cg2)/memory.swap.max" ] || skip "no swap accounting in this kernel"
+	assert_equal "$(cg2_read memory.swap.max)" 67108864
+	# above the saved memory+swap: runc takes it, swap.max stays
+	runtime update --memory 200m "$CID"
+	assert_equal "$(cg2_read memory.max)" 209715200
+	assert_equal "$(cg2_read memory.swap.max)" 67108864
+	runtime update --memory 100m --memory-swap 200m "$CID"
+	assert_equal "$(cg2_read memory.swap.max)" 104857600
+	runtime update --memory 50m "$CID"
+	assert_equal "$(cg2_read memory.max)" 52428800
+	assert_equal "$(cg2_read memory.swap.max)" 104857600
+	assert_equal "$(jq -c '.linux.resources.memory | [.limit, .swap]' "$ROOT/$CID/config.json")" \
+		"[52428800,157286400]"
+}
+
 @test "v2: update -r reads the keys without regard to case, as runc (Go's JSON)" {
 	[ "$(nproc)" -ge 2 ] || skip "one CPU: no other cpuset to move to"
 	set_args sleep 100
@@ -355,6 +374,18 @@ owners() {
 	userns_cgroup_config
 	run_detached
 	assert_equal "$(runtime exec "$CID" cat /proc/self/cgroup)" "0::/"
+}
+
+@test "v2: exec --cgroup takes a path alone; a controller prefix is unknown on v2, as runc" {
+	set_args sleep 100
+	run_detached
+	mkdir "$(cg2)/sub"
+	assert_equal "$(runtime exec --cgroup sub "$CID" cat /proc/self/cgroup)" "0::/sub"
+	# runc: "unknown controller pids in SubCgroupPaths"; before, corun ran it in 0::/
+	run runtime exec --cgroup pids:sub "$CID" sh -c 'echo ran'
+	assert_status 255
+	assert_output_contains "unknown controller pids"
+	[[ $output != *ran* ]] || fail "the process ran: $output"
 }
 
 @test "v2: blockIO weights go to io.bfq.weight where BFQ is loaded, as runc" {

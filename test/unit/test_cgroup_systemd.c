@@ -149,6 +149,11 @@ static void test_props_v1_and_errors(void)
 	ok((e = find(&p, "TasksMax")) && e->u == UINT64_MAX, "pids -1 = TasksMax infinity");
 	ok(!sd_props_find(&p, "MemoryMax"), "no v2 names on v1");
 	sd_props_free(&p);
+	/* runc: a pids limit of 0 is no limit given: systemd's DefaultTasksMax stays */
+	r.pids_limit = 0;
+	ok(sd_resource_props(&r, true, &p) == 0 && !sd_props_find(&p, "TasksMax"),
+	   "pids 0: no TasksMax");
+	sd_props_free(&p);
 
 	struct spec_kv bad[] = {{"memory.max", "lots"}};
 	struct spec_resources r2 = {.unified = bad, .n_unified = 1};
