@@ -97,8 +97,10 @@ static int groups_apply(const struct spec_user *u)
 	_cleanup_free_ gid_t *g = malloc((n ? n : 1) * sizeof(*g));
 	if (!g)
 		return err_set(ENOMEM, "setgroups");
-	memcpy(g, u->additional_gids, n * sizeof(*g));
-	qsort(g, n, sizeof(*g), gid_cmp);
+	if (n) { /* additional_gids may be NULL when there are none */
+		memcpy(g, u->additional_gids, n * sizeof(*g));
+		qsort(g, n, sizeof(*g), gid_cmp);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!k || g[k - 1] != g[i])
 			g[k++] = g[i];
