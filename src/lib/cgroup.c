@@ -266,7 +266,7 @@ static bool pid_staying(pid_t pid)
 	char path[64];
 	_cleanup_free_ char *stat = NULL, *status = NULL;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file_at(AT_FDCWD, path, 4096, &stat, NULL) < 0) {
+	if (proc_text_read(path, 4096, &stat) < 0) {
 		err_clear();
 		return false;
 	}
@@ -277,7 +277,7 @@ static bool pid_staying(pid_t pid)
 	if (strchr("ZXx", *state) || (strtoul(flags, NULL, 10) & 0x4 /* PF_EXITING */))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_file_at(AT_FDCWD, path, 8192, &status, NULL) < 0) {
+	if (proc_text_read(path, 8192, &status) < 0) {
 		err_clear();
 		return false;
 	}

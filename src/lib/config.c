@@ -95,9 +95,9 @@ int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv 
 
 /* ---- process ---- */
 
-/* Adds name to the space-separated list *list once. */
-static void note_unknown_cap(struct spec *s, char **list, const char *name)
+void spec_caps_note_unknown(struct spec *s, struct spec_caps *c, const char *name)
 {
+	char **list = &c->unknown;
 	size_t len = strlen(name);
 	for (const char *p = *list; p && *p;) {
 		size_t n = strcspn(p, " ");
@@ -129,7 +129,7 @@ static int parse_caps(json_t *o, const char *path, struct spec *s, struct spec_c
 		for (size_t j = 0; j < n; j++) {
 			int cap = cap_from_name(v[j]);
 			if (cap < 0 || cap > 63)
-				note_unknown_cap(s, &c->unknown, v[j]);
+				spec_caps_note_unknown(s, c, v[j]);
 			else
 				*dst[i] |= 1ULL << cap;
 		}

@@ -112,10 +112,7 @@ static void add_caps(struct spec *s, struct spec_process *p, const struct exec_o
 		int cap = cap_from_name(o->caps[i]);
 		if (cap < 0 || cap > 63) {
 			/* named with the others in one warning */
-			size_t n = p->caps.unknown ? strlen(p->caps.unknown) + 1 : 0;
-			char *v = arena_alloc(&s->arena, n + strlen(o->caps[i]) + 1);
-			sprintf(v, "%s%s%s", n ? p->caps.unknown : "", n ? " " : "", o->caps[i]);
-			p->caps.unknown = v;
+			spec_caps_note_unknown(s, &p->caps, o->caps[i]);
 			continue;
 		}
 		uint64_t bit = 1ULL << cap;

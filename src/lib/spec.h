@@ -373,6 +373,8 @@ void spec_free(struct spec *s);
  * the exec'd process only. */
 int spec_parse_process(const char *json, size_t len, struct spec *s, struct spec_process **out,
 		       char **apparmor, char **selinux);
+/* Adds name to c->unknown (in s's arena) unless it is there already. */
+void spec_caps_note_unknown(struct spec *s, struct spec_caps *c, const char *name);
 /* Each entry NAME=VALUE with a NAME (runc's words otherwise). */
 int spec_env_check(char *const *env);
 static inline void cleanup_specp(struct spec **s)
