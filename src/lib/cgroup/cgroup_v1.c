@@ -20,39 +20,17 @@
 
 #include "cgroup_util.h"
 
-/* Whether the comma-separated list holds name. */
-static bool list_has(const char *list, const char *name, size_t len)
-{
-	for (const char *t = list; *t; t += strcspn(t, ","), t += !!*t)
-		if (strcspn(t, ",") == len && !strncmp(t, name, len))
-			return true;
-	return false;
-}
-
 /* Whether the comma-separated lists a and b hold the same names (the
  * order differs between mountinfo and /proc/PID/cgroup in principle). */
 static bool same_set(const char *a, const char *b)
 {
 	for (const char *s = a; *s; s += strcspn(s, ","), s += !!*s)
-		if (!list_has(b, s, strcspn(s, ",")))
+		if (!v1_list_has(b, s, strcspn(s, ",")))
 			return false;
 	for (const char *s = b; *s; s += strcspn(s, ","), s += !!*s)
-		if (!list_has(a, s, strcspn(s, ",")))
+		if (!v1_list_has(a, s, strcspn(s, ",")))
 			return false;
 	return true;
-}
-
-static bool has_ctrl(const struct hier *h, const char *name)
-{
-	return list_has(h->ctrl, name, strlen(name));
-}
-
-const struct hier *v1_hier(const struct v1 *v, const char *name)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (has_ctrl(&v->h[i], name))
-			return &v->h[i];
-	return NULL;
 }
 
 /* The controllers (and name=) of a v1 mount, from its super options. */
@@ -222,9 +200,9 @@ static int v1_apply(struct cgroup *cg, const struct spec *s, pid_t pid)
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct hier *h = &v->h[i];
-		if (make_dirs(h, has_ctrl(h, "cpuset")) < 0)
+		if (make_dirs(h, v1_has_ctrl(h, "cpuset")) < 0)
 			return -1;
-		if (s && has_ctrl(h, "devices") && apply_devices(h, s) < 0)
+		if (s && v1_has_ctrl(h, "devices") && apply_devices(h, s) < 0)
 			return -1;
 	}
 	if (s && v1_set(cg, &s->linux.resources) < 0)
@@ -242,7 +220,7 @@ static const struct hier *procs_hier(const struct v1 *v)
 	static const char *const pref[] = {"freezer", "pids"};
 	for (size_t k = 0; k < ARRAY_SIZE(pref); k++)
 		for (size_t i = 0; i < v->n; i++)
-			if (has_ctrl(&v->h[i], pref[k]))
+			if (v1_has_ctrl(&v->h[i], pref[k]))
 				return &v->h[i];
 	return &v->h[0];
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Private to the cgroup v1 driver: cgroup_v1.c (hierarchies, create,
  * kill, remove, mount), cgroup_v1_res.c (resources, freezer) and
- * cgroup_v1_stats.c (events). */
+ * cgroup_v1_stats.c (events), which call down to cgroup_v1_util.c. */
 #pragma once
 
 #include "cgroup.h"
@@ -19,8 +19,13 @@ struct v1 {
 	size_t n;
 };
 
+/* cgroup_v1_util.c, which the three files above call */
 /* The hierarchy holding controller name (e.g. "memory"), or NULL. */
 const struct hier *v1_hier(const struct v1 *v, const char *name);
+/* Whether the comma-separated list holds name (len bytes). */
+bool v1_list_has(const char *list, const char *name, size_t len);
+/* Whether hierarchy h holds controller name. */
+bool v1_has_ctrl(const struct hier *h, const char *name);
 
 /* cgroup_v1_res.c */
 int v1_set(struct cgroup *cg, const struct spec_resources *r);

@@ -23,17 +23,6 @@
 
 #define V2_MNT "/sys/fs/cgroup"
 
-bool v2_has(const struct v2 *v, const char *file)
-{
-	_cleanup_free_ char *p = xasprintf("%s/%s", v->dir, file);
-	return access(p, F_OK) == 0;
-}
-
-int v2_read(const struct v2 *v, const char *file, char **out)
-{
-	return cgroup_file_read(v->dir, file, out);
-}
-
 static bool v2_line(const struct proc_cgroup_entry *e, const void *ud)
 {
 	(void)ud;

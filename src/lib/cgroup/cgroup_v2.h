@@ -2,7 +2,7 @@
 /* Private to the cgroup v2 driver: cgroup_v2.c (path, create, place,
  * freeze, kill, remove, mount), cgroup_v2_res.c (resources and the v1->v2
  * conversions), cgroup_v2_stats.c (events, OOM) and cgroup_v2_devices.c
- * (the eBPF device filter). */
+ * (the eBPF device filter); they call down to cgroup_v2_util.c. */
 #pragma once
 
 #include <stdint.h>
@@ -21,7 +21,7 @@ struct v2 {
 
 #include "cgroup_util.h"
 
-/* cgroup_v2.c */
+/* cgroup_v2_util.c, which the files above call */
 bool v2_has(const struct v2 *v, const char *file);
 /* DIR/FILE of the container, trailing newlines removed; malloc'd. */
 int v2_read(const struct v2 *v, const char *file, char **out);

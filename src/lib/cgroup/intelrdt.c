@@ -12,39 +12,6 @@
 /* linux/magic.h has no name for resctrl's */
 #define RDTGROUP_SUPER_MAGIC 0x7655821
 
-static int check_line(const char *v, const char *field)
-{
-	if (!*v)
-		return err_set(0, "linux.intelRdt.%s: must not be empty", field);
-	if (strchr(v, '\n'))
-		return err_set(0, "linux.intelRdt.%s: must not contain newlines", field);
-	return 0;
-}
-
-int rdt_validate(const struct spec_intel_rdt *t)
-{
-	const char *c = t->clos_id;
-	/* a group is one directory below the root; "/" is the root itself */
-	if (c && strcmp(c, "/") != 0 &&
-	    (!*c || strchr(c, '/') || strchr(c, '\n') || !strcmp(c, ".") || !strcmp(c, "..")))
-		return err_set(0, "linux.intelRdt.closID \"%s\": must be \"/\" or a plain name", c);
-	if (t->l3_cache_schema && check_line(t->l3_cache_schema, "l3CacheSchema") < 0)
-		return -1;
-	if (t->mem_bw_schema) {
-		if (check_line(t->mem_bw_schema, "memBwSchema") < 0)
-			return -1;
-		if (!str_has_prefix(t->mem_bw_schema, "MB:"))
-			return err_set(0, "linux.intelRdt.memBwSchema: must start with \"MB:\"");
-	}
-	for (size_t i = 0; i < t->n_schemata; i++) {
-		char field[48];
-		snprintf(field, sizeof(field), "schemata[%zu]", i);
-		if (check_line(t->schemata[i], field) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 char *rdt_schemata_text(const struct spec_intel_rdt *t)
 {
 	size_t len = 1;

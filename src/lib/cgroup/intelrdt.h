@@ -8,13 +8,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "config_netrdt.h"
 #include "spec.h"
 
 #define RDT_ROOT "/sys/fs/resctrl"
 
-/* The value rules of config-linux.md (closID a plain name or "/", MB: for
- * memBwSchema, no newlines); errors name "linux.intelRdt.<field>". */
-int rdt_validate(const struct spec_intel_rdt *t);
 /* The schemata lines in the order the spec asks (l3CacheSchema,
  * memBwSchema, then schemata), each ending in "\n"; NULL when none. */
 char *rdt_schemata_text(const struct spec_intel_rdt *t);

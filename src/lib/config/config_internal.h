@@ -2,6 +2,7 @@
 /* Shared between config.c and config_linux.c only. */
 #pragma once
 
+#include "config_json_util.h"
 #include "json.h"
 #include "spec.h"
 
@@ -10,18 +11,8 @@ int parse_linux(struct spec *s, json_t *root);
 int parse_resources(json_t *linux_obj, struct spec *s);
 /* linux.seccomp (config_seccomp.c); linux_obj is the "linux" object. */
 int parse_seccomp(json_t *linux_obj, struct spec *s);
-/* "<path>.<key>: not supported yet" for the first key present and non-empty. */
-int reject_unsupported(json_t *o, const char *path, const char *const *keys);
-/* Whether key is one of the NULL-terminated keys. */
-bool key_listed(const char *const *keys, const char *key);
 /* False for a key of "linux" that parse_linux refuses as not supported yet. */
 bool linux_key_supported(const char *key);
-/* A JSON object of strings into key/value pairs ("<path>[\"key\"]" in errors). */
-int parse_kv_object(struct spec *s, json_t *o, const char *path, struct spec_kv **out, size_t *n);
-/* "/" + in, cleaned lexically: no "//" or ".", ".." never above "/". */
-char *clean_abs_path(struct arena *a, const char *in);
-/* in must start with "/"; the error names path. */
-int check_abs(const char *in, const char *path);
 /* An array of LinuxIDMapping objects ("<path>[i].hostID" in errors). */
 int parse_idmaps(json_t *arr, const char *path, struct spec *s, struct spec_idmap **out, size_t *n);
 /* linux.netDevices and linux.intelRdt (config_netrdt.c); o is "linux". */

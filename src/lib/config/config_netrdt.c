@@ -1,14 +1,66 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.json linux.netDevices and linux.intelRdt -> struct spec_linux.
- * The value rules live next to the code that uses them (netdev.c,
- * intelrdt.c) so the unit tests reach them without JSON. */
+ * The value rules (config_netrdt.h) take plain values so the unit tests
+ * reach them without JSON; netdev.c and intelrdt.c rely on them. */
+#include <ctype.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "config_internal.h"
-#include "intelrdt.h"
-#include "netdev.h"
+#include "config_netrdt.h"
 
 #define P(buf, parent, key) jpath(buf, sizeof(buf), parent, key)
+
+bool netdev_name_valid(const char *n, bool allow_template)
+{
+	size_t len = strlen(n);
+	if (!len || len >= IFNAMSIZ || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	bool templ = false;
+	for (const char *p = n; *p; p++) {
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return false;
+		if (*p == '%') {
+			if (!allow_template || p[1] != 'd' || templ)
+				return false;
+			templ = true;
+		}
+	}
+	return true;
+}
+
+static int check_line(const char *v, const char *field)
+{
+	if (!*v)
+		return err_set(0, "linux.intelRdt.%s: must not be empty", field);
+	if (strchr(v, '\n'))
+		return err_set(0, "linux.intelRdt.%s: must not contain newlines", field);
+	return 0;
+}
+
+int rdt_validate(const struct spec_intel_rdt *t)
+{
+	const char *c = t->clos_id;
+	/* a group is one directory below the root; "/" is the root itself */
+	if (c && strcmp(c, "/") != 0 &&
+	    (!*c || strchr(c, '/') || strchr(c, '\n') || !strcmp(c, ".") || !strcmp(c, "..")))
+		return err_set(0, "linux.intelRdt.closID \"%s\": must be \"/\" or a plain name", c);
+	if (t->l3_cache_schema && check_line(t->l3_cache_schema, "l3CacheSchema") < 0)
+		return -1;
+	if (t->mem_bw_schema) {
+		if (check_line(t->mem_bw_schema, "memBwSchema") < 0)
+			return -1;
+		if (!str_has_prefix(t->mem_bw_schema, "MB:"))
+			return err_set(0, "linux.intelRdt.memBwSchema: must start with \"MB:\"");
+	}
+	for (size_t i = 0; i < t->n_schemata; i++) {
+		char field[48];
+		snprintf(field, sizeof(field), "schemata[%zu]", i);
+		if (check_line(t->schemata[i], field) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static int parse_net_device(struct spec *s, const char *host, json_t *v, struct spec_netdev *d)
 {

@@ -166,21 +166,6 @@ int start_notified(int dirfd, const struct cstate *st, const struct spec *spec)
 	return notify_socket_wait_ready(notify, host, st->pid);
 }
 
-int state_open_locked(const struct global_opts *g, const char *id, bool exclusive,
-		      struct cstate *st)
-{
-	if (state_validate_id(id) < 0)
-		return -1;
-	int fd = state_dir_open(g->root, id);
-	if (fd < 0)
-		return -1;
-	if (state_lock(fd, exclusive) < 0 || state_read(fd, st) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 int container_start(const struct global_opts *g, const char *id)
 {
 	struct cstate st = {0};

@@ -69,7 +69,8 @@ int wait_exit(pid_t pid, int timeout_ms);
 
 /* Parses the config copy kept in the state dir. */
 int load_saved_spec(int dirfd, struct spec **out);
-/* The state dir of id, flock'ed (shared or exclusive), and its state in st;
+/* The state dir of id, flock'ed (shared or exclusive), and its state in st
+ * (container_open.c);
  * -1 + err when there is no such container. */
 int state_open_locked(const struct global_opts *g, const char *id, bool exclusive,
 		      struct cstate *st);

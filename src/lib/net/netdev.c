@@ -15,24 +15,6 @@
 #include "netlink.h"
 #include "sync.h"
 
-bool netdev_name_valid(const char *n, bool allow_template)
-{
-	size_t len = strlen(n);
-	if (!len || len >= IFNAMSIZ || !strcmp(n, ".") || !strcmp(n, ".."))
-		return false;
-	bool templ = false;
-	for (const char *p = n; *p; p++) {
-		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
-			return false;
-		if (*p == '%') {
-			if (!allow_template || p[1] != 'd' || templ)
-				return false;
-			templ = true;
-		}
-	}
-	return true;
-}
-
 static bool same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;

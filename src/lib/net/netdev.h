@@ -9,11 +9,9 @@
 
 #include <stdbool.h>
 
+#include "config_netrdt.h"
 #include "spec.h"
 
-/* A valid interface name: 1 to 15 bytes, not "." or "..", no '/', ':' or
- * white space; with allow_template, one "%d" for the kernel to fill in. */
-bool netdev_name_valid(const char *name, bool allow_template);
 /* Before anything is created: the host devices exist, and a network
  * namespace joined by path is not the runtime's own. */
 int netdev_validate(const struct spec *s);

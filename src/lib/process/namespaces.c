@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 
+#include "idmap.h"
 #include "procfs.h"
 
 int ns_new_flags(const struct spec *s)
@@ -91,24 +92,6 @@ bool ns_in_initial_userns(void)
 	}
 	unsigned long a, b, c;
 	return sscanf(map, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL;
-}
-
-int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n)
-{
-	char buf[4096];
-	size_t off = 0;
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n", m[i].container_id,
-				 m[i].host_id, m[i].size);
-		if (w < 0 || (size_t)w >= sizeof(buf) - off)
-			return err_set(0, "%s: %zu mappings do not fit in one page", file, n);
-		off += (size_t)w;
-	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	if (write_file(path, buf, off) < 0)
-		return err_prefix("write %s mappings", file);
-	return 0;
 }
 
 /* Only our own id, once: what an unprivileged writer may map itself. */

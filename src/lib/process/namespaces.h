@@ -24,8 +24,6 @@ int ns_join_all(const struct spec *s);
  * the whole range). */
 bool ns_in_initial_userns(void);
 
-/* Writes one map file ("uid_map", "gid_map") of /proc/PID. */
-int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n);
 /* Writes /proc/PID/uid_map and gid_map from the config. */
 int ns_write_id_maps(pid_t pid, const struct spec *s);
 /* Host uid/gid that container root maps to (itself without a user ns). */

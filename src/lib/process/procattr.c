@@ -16,36 +16,6 @@
 #include "procfs.h"
 #include "util.h"
 
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_names[] = {
-    {"RLIMIT_CPU", RLIMIT_CPU},		  {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_DATA", RLIMIT_DATA},	  {"RLIMIT_STACK", RLIMIT_STACK},
-    {"RLIMIT_CORE", RLIMIT_CORE},	  {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},	  {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},	  {"RLIMIT_AS", RLIMIT_AS},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS},	  {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},	  {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-};
-
-int rlimit_from_name(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
-		if (strcmp(rlimit_names[i].name, name) == 0)
-			return rlimit_names[i].resource;
-	return -1;
-}
-
-static const char *rlimit_name(int resource)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
-		if (rlimit_names[i].resource == resource)
-			return rlimit_names[i].name;
-	return "RLIMIT_?";
-}
-
 int rlimits_apply(const struct spec_rlimit *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -4,9 +4,8 @@
 #pragma once
 
 #include "spec.h"
+#include "spec_names.h"
 
-/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 when unknown. */
-int rlimit_from_name(const char *name);
 int rlimits_apply(const struct spec_rlimit *r, size_t n);
 int oom_score_adj_apply(int adj);
 /* In a user namespace whose gid map was written without CAP_SETGID the

@@ -13,7 +13,7 @@
 #include <linux/sched.h>
 
 #include "log.h"
-#include "namespaces.h"
+#include "mount_tree.h"
 #include "rootfs.h"
 
 bool idmap_wanted(const struct spec_mount *m, const struct mount_opts *o)
@@ -194,4 +194,22 @@ void idmap_close(int *fds, size_t n)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	free(fds);
+}
+
+int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n)
+{
+	char buf[4096];
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n", m[i].container_id,
+				 m[i].host_id, m[i].size);
+		if (w < 0 || (size_t)w >= sizeof(buf) - off)
+			return err_set(0, "%s: %zu mappings do not fit in one page", file, n);
+		off += (size_t)w;
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (write_file(path, buf, off) < 0)
+		return err_prefix("write %s mappings", file);
+	return 0;
 }

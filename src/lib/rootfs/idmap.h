@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "mount_opts.h"
 #include "spec.h"
@@ -27,3 +28,6 @@ int idmap_validate_mount(const struct spec *s, size_t i, const struct mount_opts
  * none. Relative sources start at bundle. */
 int idmap_prepare(const struct spec *s, const char *bundle, int **out);
 void idmap_close(int *fds, size_t n);
+/* Writes one map file ("uid_map", "gid_map") of /proc/PID (for
+ * namespaces.c too). */
+int ns_write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n);

@@ -30,13 +30,6 @@ struct rootfs_ctx {
  * parse, destinations are absolute (or made so), types are known. */
 int rootfs_validate(const struct spec *s);
 
-/* A detached clone (open_tree) of source, relative to dirfd, with o's
- * flags on its top mount (on all of it when rec_attrs) and o's recursive
- * attributes on all of it. Returns the tree fd or -1 + err. */
-int bind_tree_open(int dirfd, const char *source, const struct mount_opts *o, bool rec_attrs);
-/* A new, detached filesystem for mount m (fsopen/fsconfig/fsmount). */
-int fs_tree_open(const struct spec_mount *m, const struct mount_opts *o);
-
 /* Before pivot: sets rootfsPropagation (default rslave) on /, bind-mounts the
  * rootfs onto itself, performs spec mounts in order, creates default devices,
  * linux.devices and the /dev symlinks. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Capability names and the raw capset/prctl calls that apply a process's
- * capability sets (no libcap). */
+/* The raw capset/prctl calls that apply a process's
+ * capability sets (no libcap); the name table is spec_names.c. */
 #include "caps.h"
 
 #include <errno.h>
@@ -13,68 +13,6 @@
 #include <linux/capability.h>
 
 #include "log.h"
-
-#define CAP(n) [n] = #n
-static const char *const cap_names[] = {
-    CAP(CAP_CHOWN),
-    CAP(CAP_DAC_OVERRIDE),
-    CAP(CAP_DAC_READ_SEARCH),
-    CAP(CAP_FOWNER),
-    CAP(CAP_FSETID),
-    CAP(CAP_KILL),
-    CAP(CAP_SETGID),
-    CAP(CAP_SETUID),
-    CAP(CAP_SETPCAP),
-    CAP(CAP_LINUX_IMMUTABLE),
-    CAP(CAP_NET_BIND_SERVICE),
-    CAP(CAP_NET_BROADCAST),
-    CAP(CAP_NET_ADMIN),
-    CAP(CAP_NET_RAW),
-    CAP(CAP_IPC_LOCK),
-    CAP(CAP_IPC_OWNER),
-    CAP(CAP_SYS_MODULE),
-    CAP(CAP_SYS_RAWIO),
-    CAP(CAP_SYS_CHROOT),
-    CAP(CAP_SYS_PTRACE),
-    CAP(CAP_SYS_PACCT),
-    CAP(CAP_SYS_ADMIN),
-    CAP(CAP_SYS_BOOT),
-    CAP(CAP_SYS_NICE),
-    CAP(CAP_SYS_RESOURCE),
-    CAP(CAP_SYS_TIME),
-    CAP(CAP_SYS_TTY_CONFIG),
-    CAP(CAP_MKNOD),
-    CAP(CAP_LEASE),
-    CAP(CAP_AUDIT_WRITE),
-    CAP(CAP_AUDIT_CONTROL),
-    CAP(CAP_SETFCAP),
-    CAP(CAP_MAC_OVERRIDE),
-    CAP(CAP_MAC_ADMIN),
-    CAP(CAP_SYSLOG),
-    CAP(CAP_WAKE_ALARM),
-    CAP(CAP_BLOCK_SUSPEND),
-    CAP(CAP_AUDIT_READ),
-    CAP(CAP_PERFMON),
-    CAP(CAP_BPF),
-    CAP(CAP_CHECKPOINT_RESTORE),
-};
-#undef CAP
-
-_Static_assert(ARRAY_SIZE(cap_names) == CAP_CHECKPOINT_RESTORE + 1, "capability table has gaps");
-
-int cap_from_name(const char *name)
-{
-	/* exact match: runc does not accept "cap_chown" either */
-	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
-		if (strcmp(cap_names[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
-const char *cap_name(int cap)
-{
-	return cap >= 0 && (size_t)cap < ARRAY_SIZE(cap_names) ? cap_names[cap] : NULL;
-}
 
 /* The kernel itself answers: PR_CAPBSET_READ fails with EINVAL for a
  * capability it does not know. No /proc: after pivot_root that is the

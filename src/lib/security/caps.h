@@ -5,10 +5,8 @@
 #include <stdint.h>
 
 #include "spec.h"
+#include "spec_names.h"
 
-/* "CAP_SYS_ADMIN" -> 21; -1 when unknown. */
-int cap_from_name(const char *name);
-const char *cap_name(int cap); /* NULL when unknown */
 /* Highest capability the running kernel knows (asked with PR_CAPBSET_READ). */
 int cap_last_cap(void);
 
