@@ -14,7 +14,6 @@
 
 #include "log.h"
 #include "mount_tree.h"
-#include "rootfs.h"
 
 bool idmap_wanted(const struct spec_mount *m, const struct mount_opts *o)
 {
