@@ -48,6 +48,8 @@ run_suite() { # label, build dir[, command...]
 
 # The style: every C file as .clang-format says (scripts/format.sh fixes)
 run_suite "style (clang-format)" build bash scripts/format.sh --check
+# The layering of src/lib (docs/ARCHITECTURE.md): no call up, no file loop
+run_suite "layers" build bash scripts/layers.sh --check
 
 release_ok=false
 if build build; then

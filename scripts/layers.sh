@@ -7,8 +7,23 @@
 #  - file cycle: two or more .c files of one folder that call each other's
 #    functions around a loop (a function is "defined" by a line at column 0
 #    that is not static and opens a body; "called" by its name as a word).
+# --check: the same as one TAP test with the summary line, for CI.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --check ]; then
+	out=$(bash scripts/layers.sh)
+	rc=$?
+	echo "1..1"
+	if [ $rc -eq 0 ]; then
+		echo "ok 1 - layers: src/lib calls down only"
+		echo "1 passed, 0 failed"
+		exit 0
+	fi
+	echo "not ok 1 - layers: src/lib calls up or around a loop"
+	sed 's/^/#   /' <<<"$out"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 # The order, lowest first; folders on one line are one level.
 levels=(
