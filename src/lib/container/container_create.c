@@ -214,13 +214,13 @@ static int cgroup_precheck(struct creation *c)
 		return 0;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
-	if (c->cg.drv->pids && c->cg.drv->pids(&c->cg, &pids, &n) == 0 && n)
+	if (c->cg.drv->pids && ERR_KEEP(c->cg.drv->pids(&c->cg, &pids, &n)) == 0 && n)
 		log_warn("container's cgroup is not empty: %zu process(es) found", n);
 	_cleanup_free_ char *text = NULL;
 	bool frozen = c->st.freeze_file &&
-		      read_file_at(AT_FDCWD, c->st.freeze_file, 64, &text, NULL) == 0 &&
+		      /* no such cgroup yet: nothing to say */
+		      ERR_KEEP(read_file_at(AT_FDCWD, c->st.freeze_file, 64, &text, NULL)) == 0 &&
 		      cgroup_frozen_text(text);
-	err_clear(); /* no such cgroup yet: nothing to say */
 	return frozen ? err_set(0, "container's cgroup unexpectedly frozen") : 0;
 }
 
