@@ -98,6 +98,21 @@ has_opt() {
 	assert_nothing_left
 }
 
+@test "mounts: a mount failing in the init reaches the user whole, with its errno" {
+	# a source of 3.4 KiB: the init's message crosses the handshake
+	# uncut, its errno text last
+	skip_if_runc "corun's words"
+	local src
+	src=/no/such$(printf '/%0200d' $(seq 17) | tr 0 d)
+	update_config '.mounts += [{"destination": "/x", "type": "bind", "source": "'"$src"'",
+		"options": ["bind"]}]'
+	set_args true
+	run run_ct
+	assert_failure
+	assert_output_contains "level=error" "source \\\"$src\\\": No such file or directory\""
+	assert_nothing_left
+}
+
 @test "mounts: tmpfs with size and mode; nosuid, nodev, noexec" {
 	update_config '.mounts += [{"destination": "/t", "type": "tmpfs", "source": "tmpfs",
 		"options": ["size=1m", "mode=700", "nosuid", "nodev", "noexec"]},

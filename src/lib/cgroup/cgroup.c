@@ -266,10 +266,8 @@ static bool pid_staying(pid_t pid)
 	char path[64];
 	_cleanup_free_ char *stat = NULL, *status = NULL;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (proc_text_read(path, 4096, &stat) < 0) {
-		err_clear();
+	if (ERR_KEEP(proc_text_read(path, 4096, &stat)) < 0)
 		return false;
-	}
 	size_t sl = 0, fl = 0;
 	const char *state = proc_stat_field(stat, 3, &sl), *flags = proc_stat_field(stat, 9, &fl);
 	if (!state || !flags || sl != 1 || fl == 0)
@@ -277,10 +275,8 @@ static bool pid_staying(pid_t pid)
 	if (strchr("ZXx", *state) || (strtoul(flags, NULL, 10) & 0x4 /* PF_EXITING */))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (proc_text_read(path, 8192, &status) < 0) {
-		err_clear();
+	if (ERR_KEEP(proc_text_read(path, 8192, &status)) < 0)
 		return false;
-	}
 	/* pending for the thread or for the whole process */
 	unsigned long long mask;
 	if (proc_status_hex(status, "SigPnd", &mask) && (mask & (1ULL << (SIGKILL - 1))))
@@ -294,10 +290,8 @@ static bool holds_staying_process(const char *dir)
 {
 	_cleanup_free_ pid_t *v = NULL;
 	size_t n = 0;
-	if (cgroup_procs_read(dir, &v, &n) < 0) {
-		err_clear();
+	if (ERR_KEEP(cgroup_procs_read(dir, &v, &n)) < 0)
 		return false;
-	}
 	for (size_t i = 0; i < n; i++)
 		if (pid_staying(v[i]))
 			return true;

@@ -57,8 +57,8 @@ static int mount_dir_of(const struct mountinfo_entry *e, void *ud)
 char *cgroup_mount_dir(const char *ctrls, const char *path)
 {
 	struct mount_dir_q q = {.ctrls = ctrls, .path = path};
-	if (mountinfo_read(mount_dir_of, &q) < 0)
-		err_clear(); /* as a hierarchy that is not mounted: the caller says so */
+	/* a failure reads as a hierarchy that is not mounted: the caller says so */
+	(void)ERR_KEEP(mountinfo_read(mount_dir_of, &q));
 	return q.dir;
 }
 

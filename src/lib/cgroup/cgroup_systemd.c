@@ -139,16 +139,17 @@ static int sd_destroy(struct cgroup *cg)
 		return 0;
 	/* frozen tasks would hold the stop job up */
 	_cleanup_free_ char *fz = sd_freeze_file(cg), *text = NULL;
-	if (fz && read_file_at(AT_FDCWD, fz, 64, &text, NULL) == 0 && cgroup_frozen_text(text))
-		(void)s->fs.drv->freeze(&s->fs, false);
-	err_clear();
-	_cleanup_free_ char *stop_err = stop_unit(s) < 0 ? xstrdup(err_msg()) : NULL;
-	err_clear();
+	if (ERR_KEEP(fz && read_file_at(AT_FDCWD, fz, 64, &text, NULL) == 0) &&
+	    cgroup_frozen_text(text))
+		(void)ERR_KEEP(s->fs.drv->freeze(&s->fs, false));
+	struct corun_err stop_err = {0};
+	if (stop_unit(s) < 0)
+		err_copy(&stop_err); /* a failing destroy below would replace it */
 	/* systemd removes the unit's cgroup; this takes what it left, and
 	 * all of it when systemd could not be asked */
 	if (s->fs.drv->destroy(&s->fs) < 0)
 		return -1;
-	return stop_err ? err_set(0, "%s", stop_err) : 0;
+	return stop_err.code ? err_put(&stop_err) : 0;
 }
 
 /* The rest is the cgroupfs driver's, on the unit's cgroup. */

@@ -250,11 +250,9 @@ static int v1_destroy(struct cgroup *cg)
 		if (cgroup_remove(v->h[i].dir, stop, deadline) < 0 && rc == 0) {
 			rc = -1;
 			/* keep the first error, still try the other hierarchies */
-			_cleanup_free_ char *msg = xstrdup(err_msg());
 			for (i++; i < v->n; i++)
-				(void)cgroup_remove(v->h[i].dir, cg->managed ? NULL : v->h[i].base,
-						    deadline);
-			err_set(0, "%s", msg);
+				(void)ERR_KEEP(cgroup_remove(
+				    v->h[i].dir, cg->managed ? NULL : v->h[i].base, deadline));
 		}
 	}
 	return rc;

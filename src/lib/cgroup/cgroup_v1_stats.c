@@ -17,10 +17,8 @@
 static uint64_t read_u64(const char *dir, const char *file)
 {
 	_cleanup_free_ char *t = NULL;
-	if (!dir || cgroup_file_read(dir, file, &t) < 0) {
-		err_clear();
+	if (!dir || ERR_KEEP(cgroup_file_read(dir, file, &t)) < 0)
 		return 0;
-	}
 	return strtoull(t, NULL, 10);
 }
 
@@ -37,10 +35,8 @@ static uint64_t kv_get(const char *text, const char *key)
 static char *read_text(const char *dir, const char *file)
 {
 	char *t = NULL;
-	if (!dir || cgroup_file_read(dir, file, &t) < 0) {
-		err_clear();
+	if (!dir || ERR_KEEP(cgroup_file_read(dir, file, &t)) < 0)
 		return xstrdup("");
-	}
 	return t;
 }
 

@@ -255,9 +255,8 @@ static int v2_destroy(struct cgroup *cg)
 	struct v2 *v = cg->priv;
 	_cleanup_free_ char *fz = NULL;
 	/* a frozen task can die, but let the exit path run right away */
-	if (v2_read(v, "cgroup.freeze", &fz) == 0 && !strcmp(fz, "1"))
-		(void)cgroup_file_write(v->dir, "cgroup.freeze", "0");
-	err_clear();
+	if (ERR_KEEP(v2_read(v, "cgroup.freeze", &fz)) == 0 && !strcmp(fz, "1"))
+		(void)ERR_KEEP(cgroup_file_write(v->dir, "cgroup.freeze", "0"));
 	return cgroup_remove(v->dir, cg->managed ? NULL : v->base, cgroup_deadline(5000));
 }
 

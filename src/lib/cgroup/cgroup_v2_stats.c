@@ -28,10 +28,8 @@ uint64_t v2_kv(const char *text, const char *key)
 static char *text(const struct v2 *v, const char *file)
 {
 	char *t = NULL;
-	if (v2_read(v, file, &t) < 0) {
-		err_clear();
+	if (ERR_KEEP(v2_read(v, file, &t)) < 0)
 		return xstrdup("");
-	}
 	return t;
 }
 

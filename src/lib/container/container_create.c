@@ -214,13 +214,13 @@ static int cgroup_precheck(struct creation *c)
 		return 0;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
-	if (c->cg.drv->pids && c->cg.drv->pids(&c->cg, &pids, &n) == 0 && n)
+	if (c->cg.drv->pids && ERR_KEEP(c->cg.drv->pids(&c->cg, &pids, &n)) == 0 && n)
 		log_warn("container's cgroup is not empty: %zu process(es) found", n);
 	_cleanup_free_ char *text = NULL;
 	bool frozen = c->st.freeze_file &&
-		      read_file_at(AT_FDCWD, c->st.freeze_file, 64, &text, NULL) == 0 &&
+		      /* no such cgroup yet: nothing to say */
+		      ERR_KEEP(read_file_at(AT_FDCWD, c->st.freeze_file, 64, &text, NULL)) == 0 &&
 		      cgroup_frozen_text(text);
-	err_clear(); /* no such cgroup yet: nothing to say */
 	return frozen ? err_set(0, "container's cgroup unexpectedly frozen") : 0;
 }
 
@@ -435,7 +435,7 @@ static int handshake(struct creation *c)
 			log_debug("init %d is ready: created", (int)c->init);
 			return rdt_setup(c);
 		case SYNC_ERROR:
-			return err_set(0, "%s", m.text);
+			return sync_error_put(&m);
 		default:
 			return err_set(0, "sync: unexpected message %u", m.type);
 		}
@@ -503,7 +503,6 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 	if (idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
 		return -1;
 	fill_state(g, o, c);
-	char saved_err[1024];
 	/* the id claimed first: a taken id is the only news, not its cgroup */
 	if (make_state_dir(g, o, c) < 0 || cgroup_precheck(c) < 0 || spawn_init(g, o, c) < 0 ||
 	    save_progress(c) < 0 || handshake(c) < 0)
@@ -535,9 +534,8 @@ fail:
 	 * or id maps, a send); the reason it sent before that is the news */
 	if (c->sync_fd >= 0)
 		(void)sync_peer_error(c->sync_fd);
-	snprintf(saved_err, sizeof(saved_err), "%s", err_msg());
-	creation_abort(g, c);
-	return err_set(0, "%s", saved_err);
+	ERR_KEEP(creation_abort(g, c));
+	return -1;
 }
 
 int creation_run(const struct global_opts *g, const struct create_opts *o, struct creation *c,

@@ -231,7 +231,7 @@ static int check_tty(const struct exec_ctx *c)
 
 __attribute__((noreturn)) static void child_fail(const struct exec_ctx *c)
 {
-	sync_send(c->child_sync, SYNC_ERROR, 0, err_msg());
+	sync_send_error(c->child_sync);
 	_exit(1);
 }
 
@@ -384,8 +384,9 @@ static int wait_started(struct exec_ctx *c)
 				close(m.fd);
 			if (listener >= 0)
 				close(listener);
-			return err_set(0, "%s",
-				       m.type == SYNC_ERROR ? m.text : "sync: unexpected message");
+			if (m.type == SYNC_ERROR)
+				return sync_error_put(&m);
+			return err_set(0, "sync: unexpected message");
 		}
 		if (listener >= 0 && c->pid > 0) {
 			int rc = pass_listener(c, listener);

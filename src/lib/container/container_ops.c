@@ -143,10 +143,8 @@ int start_created(int dirfd, const struct cstate *st, const struct spec *spec)
 	_cleanup_free_ char *json = state_hook_json(st, STATUS_RUNNING, st->pid);
 	if (hooks_run(&spec->hooks, HOOK_POSTSTART, json, st->bundle) < 0) {
 		/* the spec: a failed poststart hook stops the container */
-		char msg[1024];
-		snprintf(msg, sizeof(msg), "%s", err_msg());
-		signal_init(st, SIGKILL, true);
-		return err_set(0, "%s", msg);
+		ERR_KEEP(signal_init(st, SIGKILL, true));
+		return -1;
 	}
 	return 0;
 }

@@ -168,7 +168,10 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 	}
 	if (o->keep || !still_ours(c->dirfd))
 		return rc;
-	if (destroy_container(g, &c->st, c->spec, c->st.bundle) < 0 && rc == 0)
+	/* after a failure, that failure is the news, not the cleanup's */
+	if (rc < 0)
+		(void)ERR_KEEP(destroy_container(g, &c->st, c->spec, c->st.bundle));
+	else if (destroy_container(g, &c->st, c->spec, c->st.bundle) < 0)
 		rc = -1;
 	return rc;
 }

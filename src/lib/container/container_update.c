@@ -305,12 +305,13 @@ static int apply_update(int fd, const struct cstate *st, json_t *patch)
 	int rc = cg.drv->set(&cg, &neu->linux.resources);
 	if (rc < 0) {
 		/* leave the cgroup as the saved config says, as runc tries to */
-		_cleanup_free_ char *msg = xstrdup(err_msg());
+		struct corun_err err;
+		err_take(&err);
 		if (cg.drv->set(&cg, &old->linux.resources) < 0)
 			log_warn("setting back the cgroup failed: %s; the cgroup and the saved "
 				 "config may differ",
 				 err_msg());
-		err_set(0, "%s", msg);
+		err_put(&err);
 	}
 	cgroup_fini(&cg);
 	if (rc < 0)

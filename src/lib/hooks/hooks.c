@@ -301,10 +301,8 @@ static int run_one(struct hook_run *r, const char *state)
 		rc = status_error(r, status);
 	if (rc < 0) {
 		/* runc's words first, which tools look for; ours after */
-		char msg[3072];
-		snprintf(msg, sizeof(msg), "%s", err_msg());
-		return err_set(0, "error running hook #%zu: %s (%s hook %s)", r->idx, msg, r->kind,
-			       r->h->path);
+		err_prefix("error running hook #%zu", r->idx);
+		return err_append(" (%s hook %s)", r->kind, r->h->path);
 	}
 	return 0;
 }
@@ -314,10 +312,8 @@ int hooks_run(const struct spec_hooks *h, enum hook_kind kind, const char *state
 {
 	/* poststop runs while a failure may be on its way to the user: its
 	 * warnings must not replace that message */
-	char saved[2048] = "";
-	bool had_err = kind == HOOK_POSTSTOP && strcmp(err_msg(), "unknown error") != 0;
-	if (had_err)
-		snprintf(saved, sizeof(saved), "%s", err_msg());
+	struct corun_err saved;
+	err_copy(&saved);
 	for (size_t i = 0; i < h->count[kind]; i++) {
 		struct hook_run r = {
 		    .h = &h->list[kind][i],
@@ -335,9 +331,8 @@ int hooks_run(const struct spec_hooks *h, enum hook_kind kind, const char *state
 			return -1;
 		/* the spec: a poststop failure is a warning, the others still run */
 		log_warn("%s", err_msg());
-		err_clear();
 	}
-	if (had_err)
-		err_set(0, "%s", saved);
+	if (kind == HOOK_POSTSTOP)
+		err_put(&saved);
 	return 0;
 }

@@ -199,12 +199,12 @@ static int in_netns(int netns_fd, int (*fn)(const struct inside *), const struct
 			err_set(errno, "enter the container's network namespace");
 		else if (fn(in) == 0)
 			_exit(0);
-		(void)!write_all(p[1], err_msg(), strlen(err_msg()));
+		(void)!write_all(p[1], err_get(), sizeof(struct corun_err)); /* whole, errno too */
 		_exit(1);
 	}
 	close(p[1]);
-	char buf[1024];
-	ssize_t n = pid < 0 ? 0 : read_all(p[0], buf, sizeof(buf) - 1);
+	struct corun_err e;
+	ssize_t n = pid < 0 ? 0 : read_all(p[0], &e, sizeof(e));
 	close(p[0]);
 	int st = 0;
 	if (pid < 0)
@@ -212,8 +212,9 @@ static int in_netns(int netns_fd, int (*fn)(const struct inside *), const struct
 	waitpid(pid, &st, 0);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
-	buf[n > 0 ? n : 0] = '\0';
-	return err_set(0, "%s", n > 0 ? buf : "the setup process died");
+	if (n == (ssize_t)sizeof(e))
+		return err_put(&e);
+	return err_set(0, "the setup process died");
 }
 
 static int move_link(int fd, int ifindex, int netns_fd, const char *name)

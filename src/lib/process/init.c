@@ -35,7 +35,7 @@
 __attribute__((noreturn)) static void init_fail(const struct init_args *a)
 {
 	if (a->sync_fd >= 0)
-		sync_send(a->sync_fd, SYNC_ERROR, 0, err_msg());
+		sync_send_error(a->sync_fd);
 	else if (a->fifo_fd >= 0)
 		dprintf(a->fifo_fd, "%s", err_msg()); /* `start` reports it */
 	else

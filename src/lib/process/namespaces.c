@@ -86,10 +86,8 @@ int ns_join_all(const struct spec *s)
 bool ns_in_initial_userns(void)
 {
 	char map[256];
-	if (procfs_read("self/uid_map", map, sizeof(map)) < 0) {
-		err_clear();
+	if (ERR_KEEP(procfs_read("self/uid_map", map, sizeof(map))) < 0)
 		return true;
-	}
 	unsigned long a, b, c;
 	return sscanf(map, "%lu %lu %lu", &a, &b, &c) == 3 && a == 0 && b == 0 && c == 4294967295UL;
 }

@@ -43,10 +43,8 @@ int oom_score_adj_apply(int adj)
 bool setgroups_allowed(void)
 {
 	char text[16];
-	if (procfs_read("self/setgroups", text, sizeof(text)) < 0) {
-		err_clear();
+	if (ERR_KEEP(procfs_read("self/setgroups", text, sizeof(text))) < 0)
 		return true;
-	}
 	return !str_has_prefix(text, "deny");
 }
 

@@ -166,10 +166,8 @@ char *proc_self_cgroup(bool (*match)(const struct proc_cgroup_entry *e, const vo
 		       const void *ud)
 {
 	_cleanup_free_ char *text = NULL;
-	if (proc_text_read("/proc/self/cgroup", 1 << 20, &text) < 0) {
-		err_clear();
+	if (ERR_KEEP(proc_text_read("/proc/self/cgroup", 1 << 20, &text)) < 0)
 		return xstrdup("");
-	}
 	struct proc_cgroup_entry e;
 	for (char *pos = text; proc_cgroup_next(&pos, &e);)
 		if (match(&e, ud))

@@ -90,7 +90,7 @@ bool sync_peer_error(int fd)
 		if (m.fd >= 0)
 			close(m.fd);
 		if (m.type == SYNC_ERROR) {
-			err_set(0, "%s", m.text);
+			sync_error_put(&m);
 			return true;
 		}
 	}
@@ -126,6 +126,19 @@ int sync_send(int fd, enum sync_type type, int32_t value, const char *text)
 	}
 }
 
+int sync_send_error(int fd)
+{
+	const struct corun_err *e = err_get();
+	return sync_send(fd, SYNC_ERROR, e->errnum, err_msg());
+}
+
+int sync_error_put(const struct sync_msg *m)
+{
+	struct corun_err e = {.code = ERR_FAILED, .errnum = m->value};
+	snprintf(e.msg, sizeof(e.msg), "%s", m->text);
+	return err_put(&e);
+}
+
 int sync_send_fd(int fd, enum sync_type type, int passfd)
 {
 	struct sync_msg m = {.type = type};
@@ -157,7 +170,7 @@ int sync_expect(int fd, enum sync_type type, struct sync_msg *m)
 	if (sync_recv(fd, m) < 0)
 		return -1;
 	if (m->type == SYNC_ERROR)
-		return err_set(0, "%s", m->text);
+		return sync_error_put(m);
 	if (m->type != type)
 		return err_set(0, "sync: unexpected message %u (wanted %u)", m->type,
 			       (unsigned)type);

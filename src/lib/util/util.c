@@ -10,17 +10,19 @@
 
 /* ---- errors ---- */
 
-static char errbuf[4096];
+static struct corun_err cur;
 
 int err_set(int errnum, const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	int n = vsnprintf(cur.msg, sizeof(cur.msg), fmt, ap);
 	va_end(ap);
-	if (errnum && n >= 0 && (size_t)n < sizeof(errbuf))
-		snprintf(errbuf + n, sizeof(errbuf) - n, ": %s", strerror(errnum));
+	if (errnum && n >= 0 && (size_t)n < sizeof(cur.msg))
+		snprintf(cur.msg + n, sizeof(cur.msg) - n, ": %s", strerror(errnum));
+	cur.code = ERR_FAILED;
+	cur.errnum = errnum;
 	/* callers may still look at errno (a retry on ENOENT, say) */
 	errno = errnum ? errnum : saved;
 	return -1;
@@ -28,7 +30,7 @@ int err_set(int errnum, const char *fmt, ...)
 
 int err_prefix(const char *fmt, ...)
 {
-	char ctx[1024];
+	char ctx[ERR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(ctx, sizeof(ctx) - 2, fmt, ap);
@@ -38,23 +40,81 @@ int err_prefix(const char *fmt, ...)
 	size_t c = strlen(ctx);
 	memcpy(ctx + c, ": ", 3);
 	c += 2;
-	size_t old = strnlen(errbuf, sizeof(errbuf) - 1);
-	if (old + c >= sizeof(errbuf))
-		old = sizeof(errbuf) - 1 - c;
-	memmove(errbuf + c, errbuf, old);
-	memcpy(errbuf, ctx, c);
-	errbuf[c + old] = '\0';
+	/* what does not fit is cut at the end, never the context */
+	size_t old = strnlen(cur.msg, sizeof(cur.msg) - 1);
+	if (old + c >= sizeof(cur.msg))
+		old = sizeof(cur.msg) - 1 - c;
+	memmove(cur.msg + c, cur.msg, old);
+	memcpy(cur.msg, ctx, c);
+	cur.msg[c + old] = '\0';
+	cur.code = cur.code ? cur.code : ERR_FAILED;
+	return -1;
+}
+
+int err_append(const char *fmt, ...)
+{
+	size_t n = strnlen(cur.msg, sizeof(cur.msg) - 1);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cur.msg + n, sizeof(cur.msg) - n, fmt, ap);
+	va_end(ap);
+	cur.code = cur.code ? cur.code : ERR_FAILED;
 	return -1;
 }
 
 const char *err_msg(void)
 {
-	return errbuf[0] ? errbuf : "unknown error";
+	return cur.msg[0] ? cur.msg : "unknown error";
+}
+
+int err_errno(void)
+{
+	return cur.errnum;
+}
+
+bool err_isset(void)
+{
+	return cur.code != ERR_NONE;
 }
 
 void err_clear(void)
 {
-	errbuf[0] = '\0';
+	cur.code = ERR_NONE;
+	cur.errnum = 0;
+	cur.msg[0] = '\0';
+}
+
+const struct corun_err *err_get(void)
+{
+	return &cur;
+}
+
+void err_copy(struct corun_err *out)
+{
+	*out = cur;
+}
+
+void err_take(struct corun_err *out)
+{
+	*out = cur;
+	err_clear();
+}
+
+int err_put(const struct corun_err *e)
+{
+	if (e != &cur)
+		cur = *e;
+	cur.msg[sizeof(cur.msg) - 1] = '\0';
+	if (cur.errnum)
+		errno = cur.errnum;
+	return -1;
+}
+
+void err_restore(const struct corun_err *saved)
+{
+	int e = errno;
+	err_put(saved);
+	errno = e; /* the kept expression's errno is its caller's to read */
 }
 
 /* ---- memory ---- */

@@ -59,12 +59,41 @@ static inline void *take_ptr(void *pp)
 }
 
 /* ---- errors ----
- * A failing function records why in one process-wide buffer and returns -1.
- * Callers add context in front ("create: " ...) as the error travels up. */
+ * A failing function records why in the process's current error and
+ * returns -1: a value (struct corun_err) with the errno that caused it and
+ * the text, which callers compose ("create: " ...) as it travels up. It can
+ * be taken out and put back whole (the init sends it to corun this way). */
+#define ERR_MSG_MAX 4096
+enum err_code {
+	ERR_NONE = 0,
+	ERR_FAILED, /* any recorded failure; errnum says more when nonzero */
+};
+struct corun_err {
+	int code;	       /* enum err_code */
+	int errnum;	       /* the errno behind it, 0 if none */
+	char msg[ERR_MSG_MAX]; /* NUL-terminated */
+};
 int err_set(int errnum, const char *fmt, ...) PRINTF(2, 3); /* returns -1; errnum 0 = no strerror */
 int err_prefix(const char *fmt, ...) PRINTF(1, 2);	    /* prepends "<ctx>: ", returns -1 */
-const char *err_msg(void);
+int err_append(const char *fmt, ...) PRINTF(1, 2);	    /* appends text, returns -1 */
+const char *err_msg(void);				    /* "unknown error" when none is set */
+int err_errno(void); /* the current error's errno, 0 if none */
+bool err_isset(void);
 void err_clear(void);
+const struct corun_err *err_get(void);
+void err_take(struct corun_err *out);	/* copies the current error out and clears it */
+int err_put(const struct corun_err *e); /* makes e current (errno too); returns -1 */
+/* Best-effort work while an error may be on its way up: runs expr (an int
+ * or pointer expression) and then puts the error that was current before
+ * back whole, so whatever expr recorded or cleared is forgotten. */
+#define ERR_KEEP(expr)                                                                             \
+	({                                                                                         \
+		__attribute__((cleanup(err_restore))) struct corun_err err_kept_;                  \
+		err_copy(&err_kept_);                                                              \
+		(expr);                                                                            \
+	})
+void err_copy(struct corun_err *out);		 /* the current error, which stays */
+void err_restore(const struct corun_err *saved); /* err_put, for ERR_KEEP's cleanup */
 
 /* ---- memory ---- */
 void *xmalloc(size_t n);
