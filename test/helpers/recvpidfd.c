@@ -43,16 +43,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	alarm(20);
-	int ls = scm_listen(argv[1]);
-	if (ls < 0)
-		die("listen");
-	int conn = accept(ls, NULL, NULL);
-	if (conn < 0)
-		die("accept");
 	char name[256];
-	int fd = scm_recv_fd(conn, name, sizeof(name));
+	const char *failed;
+	int fd = scm_take_fd(argv[1], name, sizeof(name), &failed);
 	if (fd < 0)
-		die(errno == EPROTO ? "no fd received" : "recvmsg");
+		die(failed);
 	int r = (int)syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0);
 	printf("name=%s pid=%d signal0=%s\n", name, fdinfo_pid(fd),
 	       r == 0 ? "ok" : strerror(errno));

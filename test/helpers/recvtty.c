@@ -25,16 +25,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: recvtty SOCKET INPUT\n");
 		return 2;
 	}
-	int ls = scm_listen(argv[1]);
-	if (ls < 0)
-		die("listen");
-	int conn = accept(ls, NULL, NULL);
-	if (conn < 0)
-		die("accept");
 	char name[256];
-	int master = scm_recv_fd(conn, name, sizeof(name));
+	const char *failed;
+	int master = scm_take_fd(argv[1], name, sizeof(name), &failed);
 	if (master < 0)
-		die(errno == EPROTO ? "no fd received" : "recvmsg");
+		die(failed);
 	if (write(master, argv[2], strlen(argv[2])) < 0)
 		die("write to the pty");
 	char buf[4096];

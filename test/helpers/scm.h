@@ -43,3 +43,24 @@ static inline int scm_recv_fd(int conn, char *name, size_t size)
 	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
 	return fd;
 }
+
+/* Listens at path, accepts one connection and receives one fd from it as
+ * scm_recv_fd does. On errors, -1 with errno set and *failed naming the
+ * step ("listen", "accept", "recvmsg", "no fd received"). */
+static inline int scm_take_fd(const char *path, char *name, size_t size, const char **failed)
+{
+	int ls = scm_listen(path);
+	if (ls < 0) {
+		*failed = "listen";
+		return -1;
+	}
+	int conn = accept(ls, NULL, NULL);
+	if (conn < 0) {
+		*failed = "accept";
+		return -1;
+	}
+	int fd = scm_recv_fd(conn, name, size);
+	if (fd < 0)
+		*failed = errno == EPROTO ? "no fd received" : "recvmsg";
+	return fd;
+}
