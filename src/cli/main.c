@@ -5,6 +5,7 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -122,11 +123,14 @@ static int check_globals(struct global_opts *g, const char *log_format)
 		g->log_json = true;
 	else
 		return err_set(0, "invalid log-format: %s", log_format);
+	/* as runc reads it: empty or auto in any case, else a Go boolean */
 	bool b;
-	if (!strcmp(g->rootless, "auto"))
+	if (!*g->rootless || !strcasecmp(g->rootless, "auto")) {
+		g->rootless = "auto";
 		return 0;
+	}
 	if (parse_bool(g->rootless, &b) < 0)
-		return err_set(0, "invalid --rootless value \"%s\": want true, false or auto",
+		return err_set(0, "invalid --rootless value: parsing \"%s\": invalid syntax",
 			       g->rootless);
 	g->rootless = b ? "true" : "false";
 	return 0;

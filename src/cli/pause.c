@@ -17,6 +17,7 @@ int cmd_pause(const struct global_opts *g, int argc, char **argv)
 	int pos, r = command_parse(&c, argc, argv, &pos);
 	if (r != 0)
 		return r < 0 ? fail() : 0;
+	rootless_cgroups_warn(g, "pause");
 	return container_pause(g, argv[pos]) < 0 ? fail() : 0;
 }
 
@@ -33,5 +34,6 @@ int cmd_resume(const struct global_opts *g, int argc, char **argv)
 	int pos, r = command_parse(&c, argc, argv, &pos);
 	if (r != 0)
 		return r < 0 ? fail() : 0;
+	rootless_cgroups_warn(g, "resume");
 	return container_resume(g, argv[pos]) < 0 ? fail() : 0;
 }

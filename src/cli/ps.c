@@ -134,6 +134,7 @@ int cmd_ps(const struct global_opts *g, int argc, char **argv)
 	int pos, r = command_parse(&c, argc, argv, &pos);
 	if (r != 0)
 		return r < 0 ? fail() : 0;
+	rootless_cgroups_warn(g, "ps");
 	if (strcmp(format, "table") && strcmp(format, "json")) {
 		err_set(0, "invalid format option");
 		return fail();

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <unistd.h>
+
+#include "scm.h"
 
 static void die(const char *what)
 {
@@ -42,28 +42,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: recvpidfd SOCKET\n");
 		return 2;
 	}
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
 	alarm(20);
-	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0)
-		die("listen");
-	int conn = accept(ls, NULL, NULL);
-	if (conn < 0)
-		die("accept");
-	char name[256] = {0}, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	if (recvmsg(conn, &mh, 0) < 0)
-		die("recvmsg");
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS) {
-		errno = EPROTO;
-		die("no fd received");
-	}
-	int fd;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	char name[256];
+	const char *failed;
+	int fd = scm_take_fd(argv[1], name, sizeof(name), &failed);
+	if (fd < 0)
+		die(failed);
 	int r = (int)syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0);
 	printf("name=%s pid=%d signal0=%s\n", name, fdinfo_pid(fd),
 	       r == 0 ? "ok" : strerror(errno));

@@ -112,6 +112,37 @@ SUBCOMMANDS=(create start run state list kill delete spec)
 	assert_output_contains bogus
 }
 
+@test "cli: --rootless takes true, false, auto (any case) or empty; a bad value fails in runc's words" {
+	set_args sleep 100
+	run_detached
+	local v
+	# ps reads the flag in runc too (list, state and kill do not)
+	for v in true false auto AUTO "" 1 F; do
+		run runtime --rootless="$v" ps "$CID"
+		assert_success
+	done
+	run runtime --rootless bogus ps "$CID"
+	assert_failure
+	assert_output_contains 'parsing \"bogus\": invalid syntax'
+}
+
+@test "cli: with --rootless true, pause, resume and ps warn that they need the cgroup" {
+	set_args sleep 100
+	run_detached
+	local v c
+	for v in true false; do
+		for c in pause resume ps; do
+			run runtime --rootless "$v" "$c" "$CID"
+			assert_success
+			if [ "$v" = true ]; then
+				assert_output_contains "$c may fail if you don't have the full access to cgroups"
+			else
+				[[ "$output" != *"may fail"* ]] || fail "$c warned with --rootless false: $output"
+			fi
+		done
+	done
+}
+
 @test "cli: errors go to stderr, state to stdout" {
 	set_args sleep 100
 	run_detached

@@ -38,6 +38,17 @@ complete_words() {
 	done
 }
 
+@test "packaging: each command's man page NAME line is its summary in --help" {
+	[ -x "$CORUN_BIN" ] || skip "corun not built"
+	local c summary name
+	for c in $(commands); do
+		summary=$("$CORUN_BIN" --help | sed -n "s/^   $c  *//p")
+		# the line after .SH NAME, roff's \- read as -
+		name=$(sed -n '/^\.SH NAME/{n;p;q}' "$REPO_ROOT/man/corun-$c.8" | sed 's/\\-/-/g')
+		assert_equal "$name" "corun-$c - $summary"
+	done
+}
+
 @test "packaging: man renders every page without warnings" {
 	command -v man >/dev/null || skip "man is not installed (man-db)"
 	local p out

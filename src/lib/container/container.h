@@ -33,6 +33,14 @@ struct create_opts {
 	bool keep;   /* run --keep */
 };
 
+/* --rootless, as runc's: whether cgroup permission errors are ignored (a
+ * cgroup we cannot make is done without); auto: when we are not the host's
+ * root (another euid, or root of a user namespace). */
+bool rootless_cgroups(const struct global_opts *g);
+/* pause, resume and ps warn as runc's do when that holds: they need the
+ * cgroup, which a rootless container may not have. */
+void rootless_cgroups_warn(const struct global_opts *g, const char *cmd);
+
 int container_create(const struct global_opts *g, const struct create_opts *o);
 int container_start(const struct global_opts *g, const char *id);
 /* Foreground run returns the container's exit code in *exit_code (128+N for

@@ -465,16 +465,19 @@ static void creation_abort(const struct global_opts *g, struct creation *c)
 	c->init = c->child = 0;
 }
 
-/* --rootless, as runc's: whether a cgroup we cannot make may be done
- * without; auto: when we are not the host's root (another euid, or root of
- * a user namespace). */
-static bool rootless_cgroups(const struct global_opts *g)
+bool rootless_cgroups(const struct global_opts *g)
 {
 	if (g->rootless && !strcmp(g->rootless, "true"))
 		return true;
 	if (g->rootless && !strcmp(g->rootless, "false"))
 		return false;
 	return geteuid() != 0 || !ns_in_initial_userns();
+}
+
+void rootless_cgroups_warn(const struct global_opts *g, const char *cmd)
+{
+	if (rootless_cgroups(g))
+		log_warn("corun %s may fail if you don't have the full access to cgroups", cmd);
 }
 
 int creation_load(const struct create_opts *o, struct creation *c)

@@ -33,21 +33,12 @@ static int send_fd(int sock, int fd, const char *name)
 
 int terminal_recv_master(int sock)
 {
-	char name[256], cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	ssize_t r;
-	do {
-		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return err_set(errno, "receive the console");
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return err_set(0, "receive the console: no file descriptor");
+	char name[256];
 	int fd;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (fd_recv(sock, name, sizeof(name), &fd, 0) < 0)
+		return err_set(errno, "receive the console");
+	if (fd < 0)
+		return err_set(0, "receive the console: no file descriptor");
 	return fd;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/un.h>
 
 #include "config.h"
+#include "fdpass.h"
 #include "json.h"
 #include "seccomp_filter.h"
 
@@ -62,25 +63,7 @@ static int connect_listener(const char *path)
  * (the spec allows several sendmsg calls, fds only in the first). */
 static int send_with_fd(int sock, const char *data, size_t len, int passfd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-	ssize_t w;
-	do {
-		w = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	} while (w < 0 && errno == EINTR);
+	ssize_t w = fd_send(sock, data, len, passfd);
 	if (w < 0)
 		return -1;
 	size_t done = (size_t)w;

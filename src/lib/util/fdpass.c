@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -27,12 +28,21 @@ int unix_connect(const char *path, const char *what)
 	return fd;
 }
 
-int unix_send_fd(int sock, int fd, const char *name)
+/* Room for one fd, aligned as a cmsghdr. */
+union fd_ctl {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+ssize_t fd_send(int sock, const void *data, size_t len, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	union fd_ctl ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
@@ -42,7 +52,49 @@ int unix_send_fd(int sock, int fd, const char *name)
 	do {
 		r = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	} while (r < 0 && errno == EINTR);
-	return r < 0 ? err_set(errno, "send %s", name) : 0;
+	return r;
+}
+
+/* Keeps the first fd of the message's SCM_RIGHTS in *fd and closes the
+ * others, so that a peer sending more leaks nothing into us. */
+static void take_fds(struct msghdr *mh, int *fd)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int f;
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*fd < 0)
+				*fd = f;
+			else
+				close(f);
+		}
+	}
+}
+
+ssize_t fd_recv(int sock, void *buf, size_t len, int *fd, int flags)
+{
+	union fd_ctl ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
+	ssize_t r;
+	*fd = -1;
+	do {
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
+	} while (r < 0 && errno == EINTR);
+	if (r >= 0)
+		take_fds(&mh, fd);
+	return r;
+}
+
+int unix_send_fd(int sock, int fd, const char *name)
+{
+	return fd_send(sock, name, strlen(name), fd) < 0 ? err_set(errno, "send %s", name) : 0;
 }
 
 int pidfd_socket_send(const char *path, pid_t pid)

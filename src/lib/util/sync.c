@@ -7,46 +7,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "util.h"
-
-/* Keeps the first fd of an SCM_RIGHTS message in *passfd, closes others. */
-static void take_fds(struct msghdr *mh, int *passfd)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < n; i++) {
-			int f;
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*passfd < 0)
-				*passfd = f;
-			else
-				close(f);
-		}
-	}
-}
 
 /* One message; flags are recvmsg's. 1: got one, 0: EOF, -1: error (errno). */
 static int recv_one(int fd, struct sync_msg *m, int flags)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = {.iov_base = m, .iov_len = offsetof(struct sync_msg, fd)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	bool reset = false;
 	ssize_t r;
-	m->fd = -1;
 	for (;;) {
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | flags);
+		r = fd_recv(fd, m, offsetof(struct sync_msg, fd), &m->fd, flags);
 		if (r >= 0)
 			break;
-		if (errno == EINTR)
-			continue;
 		/* the peer went away with our last message unread: the kernel
 		 * says so once, then hands out what it had sent before, its
 		 * SYNC_ERROR among them */
@@ -56,7 +28,6 @@ static int recv_one(int fd, struct sync_msg *m, int flags)
 		}
 		return -1;
 	}
-	take_fds(&mh, &m->fd);
 	if (r == 0)
 		return 0;
 	if ((size_t)r < offsetof(struct sync_msg, text)) {
@@ -142,27 +113,9 @@ int sync_error_put(const struct sync_msg *m)
 int sync_send_fd(int fd, enum sync_type type, int passfd)
 {
 	struct sync_msg m = {.type = type};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct sync_msg, text)};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-	for (;;) {
-		if (sendmsg(fd, &mh, MSG_NOSIGNAL) >= 0)
-			return 0;
-		if (errno != EINTR)
-			return send_failed(fd);
-	}
+	if (fd_send(fd, &m, offsetof(struct sync_msg, text), passfd) < 0)
+		return send_failed(fd);
+	return 0;
 }
 
 int sync_expect(int fd, enum sync_type type, struct sync_msg *m)
