@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "json.h"
 #include "spec.h"
 #include "tap.h"
 #include "util.h"
@@ -20,21 +21,6 @@ static const char base_config[] =
     "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"},"
     "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
     "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]}}";
-
-/* Objects merge key by key; anything else (arrays too) replaces. */
-static void merge(json_t *dst, json_t *patch)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(patch, k, v)
-	{
-		json_t *cur = json_object_get(dst, k);
-		if (json_is_object(cur) && json_is_object(v))
-			merge(cur, v);
-		else
-			json_object_set(dst, k, v);
-	}
-}
 
 /* Parses base_config with patch merged in. Returns NULL and fills *out
  * (when out is not NULL) on success, else a copy of the error message. */
@@ -46,7 +32,7 @@ static char *try_parse(const char *patch, struct spec **out)
 		fprintf(stderr, "bad test JSON: %s\n", patch);
 		abort();
 	}
-	merge(base, p);
+	jmerge(base, p);
 	char *text = json_dumps(base, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(base);
 	json_decref(p);

@@ -230,21 +230,6 @@ static json_t *file_patch(const char *path)
 	return o;
 }
 
-/* Objects merge key by key; anything else, arrays too, replaces. */
-static void merge(json_t *dst, json_t *patch)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(patch, k, v)
-	{
-		json_t *cur = json_object_get(dst, k);
-		if (json_is_object(cur) && json_is_object(v))
-			merge(cur, v);
-		else
-			json_object_set(dst, k, v);
-	}
-}
-
 /* The saved config with the patch merged into linux.resources, as text. */
 static char *merged_config(int dirfd, json_t *patch)
 {
@@ -260,7 +245,7 @@ static char *merged_config(int dirfd, json_t *patch)
 		return err_set(0, "%s: not a JSON object", STATE_CONFIG_FILE), NULL;
 	}
 	json_t *res = sub(sub(root, "linux"), "resources");
-	merge(res, patch);
+	jmerge(res, patch);
 	char *text = jdump_compact(root);
 	json_decref(root);
 	return text;

@@ -376,3 +376,17 @@ json_t *jstr_new(const char *s)
 		abort(); /* valid UTF-8 by construction: only OOM gets here */
 	return v;
 }
+
+void jmerge(json_t *dst, json_t *patch)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(patch, k, v)
+	{
+		json_t *cur = json_object_get(dst, k);
+		if (json_is_object(cur) && json_is_object(v))
+			jmerge(cur, v);
+		else
+			json_object_set(dst, k, v);
+	}
+}

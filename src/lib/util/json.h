@@ -64,6 +64,9 @@ bool jpresent(json_t *o, const char *key);
  * encoding/json (<, >, & and U+2028/9 as \uXXXX) so output matches runc's
  * byte for byte. The tab form is what Go's MarshalIndent(v, "", "\t")
  * writes (runc spec). */
+/* Merges patch into dst: objects key by key, anything else (arrays too)
+ * replaces (update's resources file over the saved config). */
+void jmerge(json_t *dst, json_t *patch);
 char *jdump_compact(json_t *v);
 char *jdump_pretty(json_t *v);
 char *jdump_tabs(json_t *v);
