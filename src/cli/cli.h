@@ -16,7 +16,7 @@
 
 /* OPT_TRIBOOL: a boolean whose absence matters (int: -1 not given, 0, 1),
  * for flags that override a config value only when given. */
-enum opt_kind { OPT_BOOL, OPT_TRIBOOL, OPT_STRING, OPT_UINT, OPT_LIST };
+enum opt_kind { OPT_BOOL, OPT_TRIBOOL, OPT_STRING, OPT_UINT, OPT_INT, OPT_LIST };
 
 /* What an OPT_LIST flag collects, one value per use ("-e A -e B"); the
  * strings point into argv. Free v (not the strings) when done. */
@@ -29,7 +29,7 @@ struct opt {
 	const char *name;  /* long name */
 	const char *alias; /* short name or NULL */
 	enum opt_kind kind;
-	void *dest; /* bool *, int *, const char **, unsigned * or struct opt_list * */
+	void *dest; /* bool *, int * (TRIBOOL, INT), const char **, unsigned * or struct opt_list * */
 	const char *help;
 };
 
@@ -88,6 +88,8 @@ int cmd_events(const struct global_opts *g, int argc, char **argv);
 int cmd_features(const struct global_opts *g, int argc, char **argv);
 int cmd_exec(const struct global_opts *g, int argc, char **argv);
 int cmd_ps(const struct global_opts *g, int argc, char **argv);
+int cmd_checkpoint(const struct global_opts *g, int argc, char **argv);
+int cmd_restore(const struct global_opts *g, int argc, char **argv);
 
 /* Whether the command table (main.c) implements the subcommand name. */
 bool cli_command_available(const char *name);

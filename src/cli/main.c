@@ -25,7 +25,7 @@ static const struct {
 	bool protect;
 	const char *summary;
 } commands[] = {
-    {"checkpoint", NULL, false, "checkpoint a running container"},
+    {"checkpoint", cmd_checkpoint, false, "checkpoint a running container"},
     {"create", cmd_create, true, "create a container"},
     {"delete", cmd_delete, false, "delete any resources held by the container"},
     {"events", cmd_events, false,
@@ -35,7 +35,7 @@ static const struct {
     {"list", cmd_list, false, "list the containers under the given root"},
     {"pause", cmd_pause, false, "pause suspends all processes inside the container"},
     {"ps", cmd_ps, false, "show the processes running in the container"},
-    {"restore", NULL, true, "restore a container from a checkpoint"},
+    {"restore", cmd_restore, true, "restore a container from a checkpoint"},
     {"resume", cmd_resume, false, "resumes all processes that have been previously paused"},
     {"run", cmd_run, true, "create and start a container"},
     {"spec", cmd_spec, false, "write a default configuration file"},

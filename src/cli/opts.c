@@ -115,6 +115,21 @@ static int set_value(const struct opt *o, const char *flag, const char *v, bool 
 		l->v[l->n++] = v;
 		return 0;
 	}
+	case OPT_INT: {
+		const char *why;
+		unsigned u;
+		bool neg = v[0] == '-' || v[0] == '+';
+		int r = parse_uint(v + neg, &u, &why);
+		if (r == 0 && u > (v[0] == '-' ? 2147483648u : 2147483647u)) {
+			why = "value out of range";
+			r = -1;
+		}
+		if (r < 0)
+			return err_set(0, "invalid value %s for flag -%s: %s",
+				       quote(v, q, sizeof(q)), flag, why);
+		*(int *)o->dest = v[0] == '-' ? (int)-(long long)u : (int)u;
+		return 0;
+	}
 	case OPT_UINT: {
 		const char *why;
 		if (parse_uint(v, (unsigned *)o->dest, &why) < 0)

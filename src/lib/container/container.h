@@ -86,3 +86,24 @@ struct exec_opts {
 /* Runs a new process inside a running container. Foreground: waits and
  * returns its exit code in *exit_code (128+N for a signal); detached: 0. */
 int container_exec(const struct global_opts *g, const struct exec_opts *o, int *exit_code);
+
+/* `corun checkpoint`: runc 1.1's flags (container_checkpoint.c). */
+struct checkpoint_opts {
+	const char *id;
+	const char *image_path, *work_path, *parent_path; /* NULL: defaults */
+	bool leave_running, tcp_established, ext_unix_sk, shell_job, lazy_pages;
+	bool file_locks, pre_dump, auto_dedup;
+	int status_fd; /* -1: none */
+	const char *page_server, *manage_cgroups_mode, *empty_ns;
+};
+int container_checkpoint(const struct global_opts *g, const struct checkpoint_opts *o);
+
+/* `corun restore`: create's flags that apply, and CRIU's (container_restore.c). */
+struct restore_opts {
+	struct create_opts c; /* id, bundle, console_socket, pid_file, no_pivot, detach */
+	const char *image_path, *work_path;
+	bool tcp_established, ext_unix_sk, shell_job, file_locks, auto_dedup, lazy_pages;
+	const char *manage_cgroups_mode, *empty_ns, *lsm_profile, *lsm_mount_context;
+};
+/* Foreground: waits for the restored process, its exit code in *exit_code. */
+int container_restore(const struct global_opts *g, const struct restore_opts *o, int *exit_code);

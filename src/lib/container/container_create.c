@@ -97,7 +97,7 @@ static void fill_state(const struct global_opts *g, const struct create_opts *o,
  * corun killed at any later step leaves the cgroup path and the init's
  * pid where `list` and `delete` find them (a dead creator's container
  * is stopped, and delete kills and removes what it names). */
-static int save_progress(struct creation *c)
+int creation_save(struct creation *c)
 {
 	if (c->init > 0 && c->st.pid != c->init) {
 		c->st.pid = c->init;
@@ -120,7 +120,7 @@ static int make_state_dir(const struct global_opts *g, const struct create_opts 
 	/* before any cgroup or process exists */
 	c->st.creator = getpid();
 	c->st.creator_start = proc_start_time(c->st.creator);
-	if (save_progress(c) < 0)
+	if (creation_save(c) < 0)
 		return -1;
 	/* 0622 despite the umask: a non-root process.user opens it to write */
 	if (mkfifoat(c->dirfd, STATE_FIFO, 0622) < 0 || fchmodat(c->dirfd, STATE_FIFO, 0622, 0) < 0)
@@ -386,9 +386,7 @@ static int handshake(struct creation *c)
 		return -1;
 	if (c->cg.drv && !c->cg.placed) {
 		log_debug("cgroup: %s, moving init %d into it", c->cg.path, (int)c->child);
-		/* set first: a half-applied cgroup is cleaned up too */
-		c->cg_applied = true;
-		if (c->cg.drv->apply(&c->cg, c->spec, c->child) < 0 && cgroup_give_up(c) < 0)
+		if (creation_apply_cgroup(c, c->child) < 0)
 			return -1;
 	}
 	if (c->cg.drv && cgroup_delegate(&c->cg, c->spec) < 0)
@@ -412,7 +410,7 @@ static int handshake(struct creation *c)
 		case SYNC_PID:
 			log_debug("init forked into its pid namespace: %d", (int)m.value);
 			c->init = m.value;
-			if (save_progress(c) < 0)
+			if (creation_save(c) < 0)
 				return -1;
 			waitpid(c->child, NULL, 0);
 			c->child = 0;
@@ -442,7 +440,7 @@ static int handshake(struct creation *c)
 	}
 }
 
-static void creation_abort(const struct global_opts *g, struct creation *c)
+void creation_abort(const struct global_opts *g, struct creation *c)
 {
 	if (c->init > 0) {
 		kill(c->init, SIGKILL);
@@ -491,11 +489,8 @@ int creation_load(const struct create_opts *o, struct creation *c)
 	return 0;
 }
 
-int creation_build(const struct global_opts *g, const struct create_opts *o, struct creation *c,
-		   bool keep_console)
+int creation_cgroup(const struct global_opts *g, const struct create_opts *o, struct creation *c)
 {
-	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
-		return -1;
 	c->cg_optional = rootless_cgroups(g) && !c->spec->linux.cgroups_path &&
 			 no_resources(&c->spec->linux.resources);
 	if (cgroup_init(&c->cg, c->spec->linux.cgroups_path, o->id, g->systemd_cgroup) < 0 &&
@@ -503,12 +498,36 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 		return -1;
 	if (c->cg.drv)
 		log_debug("cgroup: %s driver, path %s", c->cg.drv->name, c->cg.path);
-	if (idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
-		return -1;
+	return 0;
+}
+
+int creation_claim(const struct global_opts *g, const struct create_opts *o, struct creation *c)
+{
 	fill_state(g, o, c);
 	/* the id claimed first: a taken id is the only news, not its cgroup */
-	if (make_state_dir(g, o, c) < 0 || cgroup_precheck(c) < 0 || spawn_init(g, o, c) < 0 ||
-	    save_progress(c) < 0 || handshake(c) < 0)
+	return make_state_dir(g, o, c) < 0 || cgroup_precheck(c) < 0 ? -1 : 0;
+}
+
+int creation_apply_cgroup(struct creation *c, pid_t pid)
+{
+	if (!c->cg.drv)
+		return 0;
+	/* set first: a half-applied cgroup is cleaned up too */
+	c->cg_applied = true;
+	if (c->cg.drv->apply(&c->cg, c->spec, pid) < 0 && cgroup_give_up(c) < 0)
+		return -1;
+	return 0;
+}
+
+int creation_build(const struct global_opts *g, const struct create_opts *o, struct creation *c,
+		   bool keep_console)
+{
+	if (c->spec->linux.seccomp && seccomp_compile(c->spec->linux.seccomp, &c->seccomp) < 0)
+		return -1;
+	if (creation_cgroup(g, o, c) < 0 || idmap_prepare(c->spec, c->bundle, &c->mount_trees) < 0)
+		return -1;
+	if (creation_claim(g, o, c) < 0 || spawn_init(g, o, c) < 0 || creation_save(c) < 0 ||
+	    handshake(c) < 0)
 		goto fail;
 	c->st.pid = c->init;
 	c->st.start_time = proc_start_time(c->init);

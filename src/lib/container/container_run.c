@@ -105,9 +105,15 @@ int relay_open(int console_fd, struct relay *r)
 	r->master = r->notify = -1;
 	if (console_fd < 0)
 		return 0;
-	r->master = terminal_recv_master(console_fd);
-	if (r->master < 0)
-		return -1;
+	int master = terminal_recv_master(console_fd);
+	return master < 0 ? -1 : relay_open_master(master, r);
+}
+
+int relay_open_master(int master, struct relay *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->notify = -1;
+	r->master = master;
 	r->tty = tty_relay_new(r->master, STDIN_FILENO, STDOUT_FILENO);
 	if (!r->tty)
 		return -1;

@@ -45,6 +45,16 @@ int creation_load(const struct create_opts *o, struct creation *c);
 int creation_build(const struct global_opts *g, const struct create_opts *o, struct creation *c,
 		   bool keep_console);
 void creation_free(struct creation *c);
+/* creation_build's steps, for restore (container_restore.c), which has
+ * CRIU make the processes: the cgroup driver and path; the state dir
+ * (the id claimed, config copy, exec fifo); the cgroup made with its
+ * limits and pid moved in; state.json rewritten (the init's pid); undo
+ * of all that was made (processes killed, cgroup, hooks, state dir). */
+int creation_cgroup(const struct global_opts *g, const struct create_opts *o, struct creation *c);
+int creation_claim(const struct global_opts *g, const struct create_opts *o, struct creation *c);
+int creation_apply_cgroup(struct creation *c, pid_t pid);
+int creation_save(struct creation *c);
+void creation_abort(const struct global_opts *g, struct creation *c);
 
 /* Releases a created container: opens exec.fifo, waits for the init to
  * pass it, runs poststart hooks. spec may be NULL (then the saved copy is
@@ -91,6 +101,8 @@ int signals_block(sigset_t *old);
 /* Receives the pty master from console_fd (-1: no terminal) and puts our
  * terminal, if stdin is one, in raw mode. */
 int relay_open(int console_fd, struct relay *r);
+/* relay_open with the master itself (taken over: closed by relay_close). */
+int relay_open_master(int master, struct relay *r);
 /* Relays the terminal and forwards signals to pid until it exits; *code
  * gets its exit code (128+N for signal N). Reaps any child. */
 int relay_wait(pid_t pid, int sfd, struct relay *r, int *code);

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "criu_setup.h"
+#include "log.h"
+#include "util.h"
+
+/* runc 1.1's configuration file for the CRIU it drives */
+#define CRIU_DEFAULT_CONFIG "/etc/criu/runc.conf"
+
+static int check_parent(const char *image_dir, const char *parent)
+{
+	if (parent[0] == '/')
+		return err_set(0, "--parent-path must be relative");
+	_cleanup_free_ char *p = xasprintf("%s/%s", image_dir, parent);
+	struct stat sb;
+	if (stat(p, &sb) < 0)
+		return err_set(errno, "invalid --parent-path: stat %s", p);
+	if (!S_ISDIR(sb.st_mode))
+		return err_set(ENOTDIR, "invalid --parent-path: stat %s", p);
+	return 0;
+}
+
+static int open_dir(const char *path, const char *what, int *fd)
+{
+	/* the images hold the container's memory: ours alone */
+	if (mkdir_p(path, 0700) < 0)
+		return err_prefix("%s", what);
+	*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0)
+		return err_set(errno, "%s %s", what, path);
+	return 0;
+}
+
+int cr_open_dirs(const char *image_path, const char *work_path, const char *parent,
+		 struct criu_job *job, char **image_dir)
+{
+	job->images_fd = job->work_fd = -1;
+	_cleanup_free_ char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return err_set(errno, "getcwd");
+	_cleanup_free_ char *img = image_path && *image_path ? xstrdup(image_path)
+							     : xasprintf("%s/checkpoint", cwd);
+	if (open_dir(img, "image path", &job->images_fd) < 0)
+		return -1;
+	if (parent && *parent && check_parent(img, parent) < 0)
+		return -1;
+	job->parent_img = parent && *parent ? parent : NULL;
+	const char *work = work_path && *work_path ? work_path : img;
+	if (open_dir(work, "work path", &job->work_fd) < 0)
+		return -1;
+	*image_dir = img;
+	img = NULL;
+	return 0;
+}
+
+int cr_parse_empty_ns(const char *s, unsigned *flags)
+{
+	*flags = 0;
+	if (!s || !*s)
+		return 0;
+	if (strcmp(s, "network") != 0)
+		return err_set(0, "namespace \"%s\" is not supported", s);
+	*flags = CLONE_NEWNET;
+	return 0;
+}
+
+int cr_parse_page_server(const char *s, struct criu_job *job)
+{
+	if (!s || !*s)
+		return 0;
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port = colon ? strtol(colon + 1, &end, 10) : -1;
+	if (!colon || colon == s || !colon[1] || *end || port <= 0 || port > 65535)
+		return err_set(0, "Use --page-server ADDRESS:PORT to specify page server");
+	static char addr[256];
+	snprintf(addr, sizeof(addr), "%.*s", (int)(colon - s), s);
+	job->ps_address = addr;
+	job->ps_port = (int)port;
+	return 0;
+}
+
+int cr_check_version(const char *bin)
+{
+	int v;
+	if (criu_version(bin, &v) < 0)
+		return -1;
+	if (v < CRIU_MIN_VERSION)
+		return err_set(0, "CRIU version %d must be %d or higher", v, CRIU_MIN_VERSION);
+	return 0;
+}
+
+static bool is_bind(const struct spec_mount *m)
+{
+	return m->opts.bind || (m->type && !strcmp(m->type, "bind"));
+}
+
+void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struct criu_job *job)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		if (!is_bind(m) || !m->source)
+			continue;
+		_cleanup_free_ char *src = m->source[0] == '/' ? xstrdup(m->source)
+							       : xasprintf("%s/%s", bundle, m->source);
+		criu_job_add_mnt(job, m->destination, restore ? src : m->destination);
+	}
+	/* a masked file is /dev/null of the host bound over it; a masked
+	 * directory is a tmpfs of the container's, which CRIU handles */
+	for (size_t i = 0; s->linux.masked_paths && s->linux.masked_paths[i]; i++) {
+		const char *p = s->linux.masked_paths[i];
+		if (restore) {
+			criu_job_add_mnt(job, p, "/dev/null");
+			continue;
+		}
+		_cleanup_free_ char *in = xasprintf("/proc/%d/root%s", (int)job->pid, p);
+		struct stat sb;
+		if (stat(in, &sb) == 0 && !S_ISDIR(sb.st_mode))
+			criu_job_add_mnt(job, p, "/dev/null");
+	}
+}
+
+const char *cr_config_file(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_annotations; i++)
+		if (!strcmp(s->annotations[i].key, "org.criu.config"))
+			/* set but empty: no configuration file at all */
+			return *s->annotations[i].value ? s->annotations[i].value : NULL;
+	return access(CRIU_DEFAULT_CONFIG, F_OK) == 0 ? CRIU_DEFAULT_CONFIG : NULL;
+}
