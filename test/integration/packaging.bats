@@ -13,9 +13,12 @@ commands() {
 }
 
 # The flags `corun CMD --help` (or `corun --help` for "") lists, one a line
-# with its dashes as typed: --name, -n; --help/-h left out.
+# with its dashes as typed: --name, -n; --help/-h left out. Only the
+# option column counts (up to the first double space), not what the
+# descriptions mention: "(default: -1)" is not a flag.
 flags_of() {
-	"$CORUN_BIN" $1 --help | sed -n '/OPTIONS:$/,$p' | grep -oE '(^| )--?[a-z0-9][a-z0-9-]*' |
+	"$CORUN_BIN" $1 --help | sed -n '/OPTIONS:$/,$p' | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' |
+		grep -oE '(^| )--?[a-z0-9][a-z0-9-]*' |
 		tr -d ' ' | sed -E 's/^-([a-z0-9][a-z0-9-]+)$/--\1/' | grep -vx -e --help -e -h | sort -u
 }
 
