@@ -22,6 +22,8 @@ export HOME=/root LANG=C.UTF-8
 run_tests() {
 	# shellcheck source=/dev/null
 	. /results/job.env
+	# loopback, as on any host (criu probes TCP repair on it)
+	ip link set lo up 2>/dev/null
 	cd "$src" || exit 1
 	{
 		echo "# guest: kernel $(uname -r), $(nproc) cpus, booted in ${start}s"

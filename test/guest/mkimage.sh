@@ -9,7 +9,7 @@
 # --check: exit 0 iff it is there.
 set -euo pipefail
 # bump when the image's contents change: older caches are then rebuilt
-version="corun-guest-image 5"
+version="corun-guest-image 6"
 check=false
 [ "${1:-}" != --check ] || { check=true; shift; }
 cache=${1:?usage: mkimage.sh [--check] CACHE_DIR}
@@ -27,8 +27,8 @@ pkgs+=,containerd
 # python3: test/compat (corun against the guest's runc, test/compat/guest.sh)
 pkgs+=,python3
 # criu: checkpoint/restore (test/integration/checkpoint.bats), which the
-# host's newer kernel cannot run
-pkgs+=,criu
+# host's newer kernel cannot run; iptables: its network lock
+pkgs+=,criu,iptables
 echo "mkimage: debootstrap bookworm into $root" >&2
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" \
 	>"$cache/debootstrap.log" 2>&1 || {

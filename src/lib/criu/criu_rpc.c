@@ -183,14 +183,14 @@ static int recv_resp(struct criu_session *s, CriuReqType want, CriuResp **out, i
 static int fail_resp(struct criu_session *s, CriuReqType t, const CriuResp *r)
 {
 	err_set(0, "criu failed: type %s errno %d", req_name(t), r->has_cr_errno ? r->cr_errno : 0);
-	if (r->cr_errmsg && *r->cr_errmsg)
-		err_append(": %s", r->cr_errmsg);
-	if (s->log_path) {
+	if (s->log_path)
 		err_append("\nlog file: %s", s->log_path);
-		_cleanup_free_ char *last = criu_log_last_error(s->log_path);
-		if (last)
-			err_append("\nlast error: %s", last);
-	}
+	_cleanup_free_ char *last = criu_log_last_error(s->log_path);
+	/* the log's last error says more than criu's answer (often a helper's
+	 * exit status); that answer when there is no log */
+	const char *msg = last ? last : r->cr_errmsg;
+	if (msg && *msg)
+		err_append("\nlast error: %.*s", (int)strcspn(msg, "\n"), msg);
 	return -1;
 }
 
