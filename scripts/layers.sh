@@ -29,7 +29,7 @@ fi
 levels=(
 	"util"
 	"config"
-	"security net rootfs cgroup"
+	"security net rootfs cgroup criu"
 	"state hooks"
 	"process"
 	"container"

@@ -29,7 +29,8 @@ struct opt {
 	const char *name;  /* long name */
 	const char *alias; /* short name or NULL */
 	enum opt_kind kind;
-	void *dest; /* bool *, int * (TRIBOOL, INT), const char **, unsigned * or struct opt_list * */
+	void *
+	    dest; /* bool *, int * (TRIBOOL, INT), const char **, unsigned * or struct opt_list * */
 	const char *help;
 };
 

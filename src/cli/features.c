@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "criu.h"
 #include "oci_features.h"
 
 int cmd_features(const struct global_opts *g, int argc, char **argv)
@@ -24,7 +25,8 @@ int cmd_features(const struct global_opts *g, int argc, char **argv)
 	int pos, r = command_parse(&c, argc, argv, &pos);
 	if (r != 0)
 		return r < 0 ? fail() : 0;
-	const struct features_opts o = {.checkpoint = cli_command_available("checkpoint") &&
+	const struct features_opts o = {.checkpoint = criu_built &&
+						      cli_command_available("checkpoint") &&
 						      cli_command_available("restore")};
 	_cleanup_free_ char *json = features_json(&o);
 	if (!json)

@@ -52,8 +52,8 @@ static int add_external_ns(const struct spec *s, pid_t pid, struct criu_job *job
 		struct stat sb;
 		if (stat(p, &sb) < 0)
 			return err_set(errno, "stat %s", p);
-		_cleanup_free_ char *e =
-		    xasprintf("%s[%llu]:%s", ext[i].name, (unsigned long long)sb.st_ino, ext[i].key);
+		_cleanup_free_ char *e = xasprintf("%s[%llu]:%s", ext[i].name,
+						   (unsigned long long)sb.st_ino, ext[i].key);
 		criu_job_add_external(job, e);
 	}
 	return 0;
@@ -138,10 +138,11 @@ static int dump(const struct global_opts *g, const struct checkpoint_opts *o, in
 	job->freeze_cgroup = fz ? dirname(fz) : NULL;
 	job->config_file = cr_config_file(spec);
 	cr_add_mounts(spec, st->bundle, false, job);
-	if (add_external_ns(spec, st->pid, job) < 0 || write_descriptors(job->images_fd, st->pid) < 0)
+	if (add_external_ns(spec, st->pid, job) < 0 ||
+	    write_descriptors(job->images_fd, st->pid) < 0)
 		return -1;
-	log_debug("checkpoint %s: %s of pid %d", st->id, job->kind == CRIU_PRE_DUMP ? "pre-dump" : "dump",
-		  (int)st->pid);
+	log_debug("checkpoint %s: %s of pid %d", st->id,
+		  job->kind == CRIU_PRE_DUMP ? "pre-dump" : "dump", (int)st->pid);
 	struct criu_session s;
 	if (criu_start(g->criu, NULL, 0, &s) < 0)
 		return -1;

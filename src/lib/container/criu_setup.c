@@ -46,8 +46,8 @@ int cr_open_dirs(const char *image_path, const char *work_path, const char *pare
 	_cleanup_free_ char *cwd = getcwd(NULL, 0);
 	if (!cwd)
 		return err_set(errno, "getcwd");
-	_cleanup_free_ char *img = image_path && *image_path ? xstrdup(image_path)
-							     : xasprintf("%s/checkpoint", cwd);
+	_cleanup_free_ char *img =
+	    image_path && *image_path ? xstrdup(image_path) : xasprintf("%s/checkpoint", cwd);
 	if (open_dir(img, "image path", &job->images_fd) < 0)
 		return -1;
 	if (parent && *parent && check_parent(img, parent) < 0)
@@ -109,8 +109,9 @@ void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struc
 		const struct spec_mount *m = &s->mounts[i];
 		if (!is_bind(m) || !m->source)
 			continue;
-		_cleanup_free_ char *src = m->source[0] == '/' ? xstrdup(m->source)
-							       : xasprintf("%s/%s", bundle, m->source);
+		_cleanup_free_ char *src = m->source[0] == '/'
+					       ? xstrdup(m->source)
+					       : xasprintf("%s/%s", bundle, m->source);
 		criu_job_add_mnt(job, m->destination, restore ? src : m->destination);
 	}
 	/* a masked file is /dev/null of the host bound over it; a masked

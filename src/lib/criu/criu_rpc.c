@@ -173,7 +173,8 @@ static int recv_resp(struct criu_session *s, CriuReqType want, CriuResp **out, i
 	if (!*out) {
 		if (*fd >= 0)
 			close(*fd);
-		return err_set(0, "criu: cannot decode its %s answer (%zd bytes)", req_name(want), n);
+		return err_set(0, "criu: cannot decode its %s answer (%zd bytes)", req_name(want),
+			       n);
 	}
 	return 0;
 }
@@ -219,8 +220,8 @@ static int call(struct criu_session *s, const CriuReq *req, criu_notify_fn fn, v
 				close(fd);
 			if (r->type != req->type) {
 				criu_resp__free_unpacked(r, NULL);
-				return err_set(0, "criu: answered %s to a %s request", req_name(r->type),
-					       req_name(req->type));
+				return err_set(0, "criu: answered %s to a %s request",
+					       req_name(r->type), req_name(req->type));
 			}
 			if (!r->success) {
 				fail_resp(s, req->type, r);
@@ -292,8 +293,9 @@ int criu_check_features(const char *bin, bool mem_track, bool lazy_pages)
 	bool has_lp = r->features && r->features->has_lazy_pages && r->features->lazy_pages;
 	criu_resp__free_unpacked(r, NULL);
 	if (mem_track && !has_mt)
-		return err_set(0, "CRIU feature check failed: memory tracking (needed by --pre-dump "
-				  "and --parent-path) is not supported by criu or this kernel");
+		return err_set(0,
+			       "CRIU feature check failed: memory tracking (needed by --pre-dump "
+			       "and --parent-path) is not supported by criu or this kernel");
 	if (lazy_pages && !has_lp)
 		return err_set(0, "CRIU feature check failed: lazy pages (--lazy-pages) are not "
 				  "supported by criu or this kernel (userfaultfd)");
