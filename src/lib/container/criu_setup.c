@@ -114,19 +114,6 @@ void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struc
 					       : xasprintf("%s/%s", bundle, m->source);
 		criu_job_add_mnt(job, m->destination, restore ? src : m->destination);
 	}
-	/* a masked file is /dev/null of the host bound over it; a masked
-	 * directory is a tmpfs of the container's, which CRIU handles */
-	for (size_t i = 0; s->linux.masked_paths && s->linux.masked_paths[i]; i++) {
-		const char *p = s->linux.masked_paths[i];
-		if (restore) {
-			criu_job_add_mnt(job, p, "/dev/null");
-			continue;
-		}
-		_cleanup_free_ char *in = xasprintf("/proc/%d/root%s", (int)job->pid, p);
-		struct stat sb;
-		if (stat(in, &sb) == 0 && !S_ISDIR(sb.st_mode))
-			criu_job_add_mnt(job, p, "/dev/null");
-	}
 }
 
 const char *cr_config_file(const struct spec *s)

@@ -19,8 +19,10 @@ int cr_parse_empty_ns(const char *s, unsigned *flags);
 int cr_parse_page_server(const char *s, struct criu_job *job);
 /* CRIU 3.0 or newer at bin, or runc's error. */
 int cr_check_version(const char *bin);
-/* Bind mounts (key: the container path; val: the container path to dump,
- * the host source to restore), masked files (/dev/null). */
+/* Bind mounts of host paths (key: the container path; val: the container
+ * path to dump, the host source to restore). Masked files need nothing:
+ * corun binds the container's own /dev/null over them, a mount CRIU
+ * restores as it finds it. */
 void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struct criu_job *job);
 /* The org.criu.config annotation, else /etc/criu/runc.conf when present;
  * NULL for none. Points into s or to a static string. */
