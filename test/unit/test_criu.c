@@ -100,7 +100,13 @@ static void test_log(void)
 	ok(fd >= 0 && write(fd, log, sizeof(log) - 1) == sizeof(log) - 1, "log written");
 	close(fd);
 	_cleanup_free_ char *last = criu_log_last_error(path);
-	is_str(last, "Error (criu/cr-dump.c:2053): Dumping FAILED.", "the last error line");
+	is_str(last, "Error (criu/a.c:1): first", "the last error that names a cause");
+	const char only[] = "(00.004) Error (criu/cr-dump.c:2053): Dumping FAILED.\n";
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ok(fd >= 0 && write(fd, only, sizeof(only) - 1) == sizeof(only) - 1, "log rewritten");
+	close(fd);
+	_cleanup_free_ char *failed = criu_log_last_error(path);
+	is_str(failed, "Error (criu/cr-dump.c:2053): Dumping FAILED.", "else the last error line");
 	unlink(path);
 	ok(criu_log_last_error(path) == NULL, "no log: no line");
 	ok(criu_log_last_error(NULL) == NULL, "no path: no line");

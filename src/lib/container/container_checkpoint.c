@@ -84,6 +84,9 @@ static int prepare_job(const struct checkpoint_opts *o, struct criu_job *job, ch
 	job->file_locks = o->file_locks;
 	job->auto_dedup = o->auto_dedup;
 	job->lazy_pages = o->lazy_pages;
+	/* a terminal's master is held outside (the console socket's peer): its
+	 * slave is dumped alone, and the restore makes a new pair */
+	job->orphan_pts_master = true;
 	/* a pre-dump tracks memory so that the next dump saves only changes */
 	job->track_mem = o->pre_dump || job->parent_img;
 	return 0;
@@ -144,7 +147,7 @@ static int dump(const struct global_opts *g, const struct checkpoint_opts *o, in
 	log_debug("checkpoint %s: %s of pid %d", st->id,
 		  job->kind == CRIU_PRE_DUMP ? "pre-dump" : "dump", (int)st->pid);
 	struct criu_session s;
-	if (criu_start(g->criu, NULL, 0, &s) < 0)
+	if (criu_start(g->criu, NULL, 0, false, &s) < 0)
 		return -1;
 	struct dump_ctx d = {.status_fd = job->lazy_pages ? o->status_fd : -1};
 	int rc = criu_run(&s, job, dump_notify, &d, NULL);

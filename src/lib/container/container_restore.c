@@ -215,7 +215,8 @@ static int build_job(struct restore *r)
 	j->lsm_mount_context =
 	    o->lsm_mount_context && *o->lsm_mount_context ? o->lsm_mount_context : NULL;
 	j->rst_sibling = true;
-	j->orphan_pts_master = r->c.spec->process->terminal;
+	/* a dumped terminal comes back as a new pty: its master is ours */
+	j->orphan_pts_master = true;
 	j->config_file = cr_config_file(r->c.spec);
 	cr_add_mounts(r->c.spec, r->c.bundle, true, j);
 	return 0;
@@ -230,7 +231,7 @@ static int run_criu(struct restore *r)
 		if (r->ns_fds[t] >= 0)
 			keep[n++] = r->ns_fds[t];
 	struct criu_session s;
-	if (criu_start(r->g->criu, keep, n, &s) < 0)
+	if (criu_start(r->g->criu, keep, n, true, &s) < 0)
 		return -1;
 	r->job.root = r->criu_root;
 	pid_t pid = 0;

@@ -79,10 +79,20 @@ char *criu_log_last_error(const char *path)
 	/* a log is a few MiB at most at level 4; the end is what matters */
 	if (!path || ERR_KEEP(read_file_at(AT_FDCWD, path, 64 << 20, &text, &len)) < 0)
 		return NULL;
-	char *last = NULL;
-	for (char *p = text; (p = strstr(p, "Error (")) != NULL; p++)
-		if (p == text || p[-1] == '\n' || p[-1] == ' ')
-			last = p;
+	/* the last error that says what broke: "Dumping FAILED." and the like
+	 * only say that something did */
+	char *last = NULL, *last_cause = NULL;
+	for (char *p = text; (p = strstr(p, "Error (")) != NULL; p++) {
+		/* a line's own: at its start or after the "(00.123456) " stamp */
+		if (p != text && p[-1] != '\n' && (p - text < 2 || p[-1] != ' ' || p[-2] != ')'))
+			continue;
+		last = p;
+		size_t n = strcspn(p, "\n");
+		if (n < 7 || memcmp(p + n - 7, "FAILED.", 7) != 0)
+			last_cause = p;
+	}
+	if (last_cause)
+		last = last_cause;
 	if (!last)
 		return NULL;
 	size_t n = strcspn(last, "\n");

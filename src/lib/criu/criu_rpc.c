@@ -60,11 +60,16 @@ static bool find_in_path(const char *name)
 
 /* The child: the socket at fd 3, the kept fds at their numbers, nothing
  * else of ours open (close-on-exec does the rest). */
-static void exec_swrk(const char *bin, int sock, const int *keep, size_t n_keep)
+static void exec_swrk(const char *bin, int sock, const int *keep, size_t n_keep, bool stdio)
 {
 	int fd = sock == 3 ? 3 : dup2(sock, 3);
 	if (fd < 0)
 		_exit(127);
+	/* what criu prints besides its log is noise for the user (a dump's
+	 * closing "Can't recv request"); a restore hands our stdio on */
+	int null = stdio ? -1 : open("/dev/null", O_RDWR);
+	for (int i = 0; null >= 0 && i < 3; i++)
+		dup2(null, i);
 	fcntl(3, F_SETFD, 0);
 	for (size_t i = 0; i < n_keep; i++)
 		fcntl(keep[i], F_SETFD, 0);
@@ -77,7 +82,8 @@ static void exec_swrk(const char *bin, int sock, const int *keep, size_t n_keep)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-int criu_start(const char *bin, const int *keep, size_t n_keep, struct criu_session *s)
+int criu_start(const char *bin, const int *keep, size_t n_keep, bool stdio,
+	       struct criu_session *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->sock = -1;
@@ -107,7 +113,7 @@ int criu_start(const char *bin, const int *keep, size_t n_keep, struct criu_sess
 		return err_set(e, "fork criu");
 	}
 	if (pid == 0)
-		exec_swrk(bin, sv[1], keep, n_keep);
+		exec_swrk(bin, sv[1], keep, n_keep, stdio);
 	close(sv[1]);
 	s->pid = pid;
 	s->sock = sv[0];
@@ -251,7 +257,7 @@ static int call(struct criu_session *s, const CriuReq *req, criu_notify_fn fn, v
 int criu_version(const char *bin, int *version)
 {
 	struct criu_session s;
-	if (criu_start(bin, NULL, 0, &s) < 0)
+	if (criu_start(bin, NULL, 0, false, &s) < 0)
 		return err_prefix("CRIU version check failed");
 	CriuReq req = CRIU_REQ__INIT;
 	req.type = CRIU_REQ_TYPE__VERSION;
@@ -274,7 +280,7 @@ int criu_version(const char *bin, int *version)
 int criu_check_features(const char *bin, bool mem_track, bool lazy_pages)
 {
 	struct criu_session s;
-	if (criu_start(bin, NULL, 0, &s) < 0)
+	if (criu_start(bin, NULL, 0, false, &s) < 0)
 		return err_prefix("CRIU feature check failed");
 	CriuFeatures want = CRIU_FEATURES__INIT;
 	want.has_mem_track = mem_track;
