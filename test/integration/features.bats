@@ -51,7 +51,10 @@ jq_true() {
 	jq_true '.linux.seccomp as $s | $s.supportedFlags - $s.knownFlags == []'
 	jq_true '.linux.cgroup.v1 == true and .linux.cgroup.v2 == true'
 	jq_true '.linux.cgroup.systemd | type == "boolean"'
-	jq_true '.annotations["io.github.corun.checkpoint.enabled"] == "false"'
+	# checkpoint/restore is built with protobuf-c (CRIU's RPC), else left out
+	local cr=false
+	! ldd "$RUNTIME" 2>/dev/null | grep -q libprotobuf-c || cr=true
+	jq_true ".annotations[\"io.github.corun.checkpoint.enabled\"] == \"$cr\""
 	jq_true '.annotations["io.github.corun.version"] | test("^[0-9]+\\.[0-9]+")'
 	jq_true '.annotations | has("io.github.corun.commit") and has("io.github.corun.libseccomp.version")'
 	jq_true '.potentiallyUnsafeConfigAnnotations == []'

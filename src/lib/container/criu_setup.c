@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "criu_setup.h"
+#include "devices.h"
 #include "log.h"
 #include "util.h"
 
@@ -103,8 +104,17 @@ static bool is_bind(const struct spec_mount *m)
 	return m->opts.bind || (m->type && !strcmp(m->type, "bind"));
 }
 
+static void add_device(const char *path, void *job)
+{
+	/* the host's node at the same path, both ways */
+	criu_job_add_mnt(job, path, path);
+}
+
 void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struct criu_job *job)
 {
+	/* in a user namespace, devices are binds of the host's nodes */
+	if (s->linux.ns[NS_USER].present)
+		devices_each_path(s, add_device, job);
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
 		if (!is_bind(m) || !m->source)

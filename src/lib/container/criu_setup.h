@@ -20,7 +20,8 @@ int cr_parse_page_server(const char *s, struct criu_job *job);
 /* CRIU 3.0 or newer at bin, or runc's error. */
 int cr_check_version(const char *bin);
 /* Bind mounts of host paths (key: the container path; val: the container
- * path to dump, the host source to restore). Masked files need nothing:
+ * path to dump, the host source to restore), and with a user namespace the
+ * devices (host nodes bound in). Masked files need nothing:
  * corun binds the container's own /dev/null over them, a mount CRIU
  * restores as it finds it. */
 void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struct criu_job *job);

@@ -125,3 +125,12 @@ int devices_create(int rootfd, const struct spec *s, bool userns)
 			return err_prefix("linux.devices[%zu]", i);
 	return create_links(rootfd);
 }
+
+void devices_each_path(const struct spec *s, void (*fn)(const char *path, void *ud), void *ud)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
+		if (!listed(s, default_devices[i].path))
+			fn(default_devices[i].path, ud);
+	for (size_t i = 0; i < s->linux.n_devices; i++)
+		fn(s->linux.devices[i].path, ud);
+}

@@ -10,3 +10,6 @@
  * O_PATH directory), then the /dev/fd, stdin, stdout, stderr, ptmx symlinks.
  * In a user namespace devices are bind mounts of the host's nodes. */
 int devices_create(int rootfd, const struct spec *s, bool userns);
+/* The paths of the devices devices_create makes (defaults first), for
+ * checkpoint: in a user namespace each is a host bind CRIU must be told of. */
+void devices_each_path(const struct spec *s, void (*fn)(const char *path, void *ud), void *ud);
