@@ -55,7 +55,7 @@ no_cgroup_left() {
 # no_criu_root ID: the restore's bind of the rootfs is gone again.
 no_criu_root() {
 	local m
-	m=$(awk '{ print $5 }' /proc/self/mountinfo | grep "^$ROOT/$1/criu-root")
+	m=$(awk -v p="$ROOT/$1/criu-root" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo)
 	[ -z "$m" ] || fail "still mounted: $m"
 }
 
