@@ -10,6 +10,7 @@
  *   FAKE_CRIU_LOG      a file: one JSON line per request (type, options),
  *                      and {"type":"RESTORED","pid":N} for a restored process
  *   FAKE_CRIU_FAIL     DUMP/RESTORE fail (an error line in CRIU's log first)
+ *   FAKE_CRIU_CRASH    DUMP/RESTORE: exit with status 5 without answering
  *   FAKE_CRIU_EXIT     RESTORE: the restored process exits with this after 1 s
  *                      (default: it sleeps)
  * DUMP sends "pre-dump" and "post-dump" and kills the pid unless
@@ -378,6 +379,8 @@ static void do_restore(const CriuReq *req)
 	pid_t pid = start_restored(o->has_rst_sibling && o->rst_sibling, slave);
 	if (slave >= 0)
 		close(slave);
+	/* not a request: what the tests compare corun's state with */
+	log_json(json_pack("{s:s, s:i}", "type", "RESTORED", "pid", pid));
 	bool ok = notify("setup-namespaces", pid, -1) &&
 		  (!pts || notify("orphan-pts-master", 0, master)) &&
 		  notify("post-restore", pid, -1);
@@ -389,8 +392,6 @@ static void do_restore(const CriuReq *req)
 		if (!(o->has_rst_sibling && o->rst_sibling))
 			waitpid(pid, NULL, 0);
 	}
-	/* not a request: what the tests compare corun's state with */
-	log_json(json_pack("{s:s, s:i}", "type", "RESTORED", "pid", pid));
 	answer(req->type, ok, pid);
 }
 
@@ -431,6 +432,14 @@ static void do_version(const CriuReq *req)
 	send_resp(&resp, -1);
 }
 
+/* FAKE_CRIU_CRASH: CRIU dies in the middle of the job. */
+static void crash(void)
+{
+	const char *c = getenv("FAKE_CRIU_CRASH");
+	if (c && *c && strcmp(c, "0") != 0)
+		exit(5);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3 || strcmp(argv[1], "swrk") != 0 || strcmp(argv[2], "3") != 0) {
@@ -448,9 +457,11 @@ int main(int argc, char **argv)
 			break;
 		case CRIU_REQ_TYPE__DUMP:
 		case CRIU_REQ_TYPE__PRE_DUMP:
+			crash();
 			do_dump(req);
 			break;
 		case CRIU_REQ_TYPE__RESTORE:
+			crash();
 			do_restore(req);
 			break;
 		default:

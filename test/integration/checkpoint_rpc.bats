@@ -251,3 +251,36 @@ restore_ct() {
 	kill "$helper"
 	wait "$helper" || true
 }
+
+@test "restore: a failing prestart hook (at setup-namespaces) fails the restore; nothing left" {
+	fake_images
+	update_config '.hooks.prestart = [{"path": "/bin/false"}]'
+	restore_ct -d -b "$BUNDLE" --image-path "$IMG"
+	[ "$status" -ne 0 ] || fail "restore succeeded: $output"
+	echo "$output"
+	pid=$(restored_pid)
+	[ -n "$pid" ]
+	for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
+	! alive "$pid" || fail "the restored process $pid still runs"
+	run runtime list -q
+	assert_output_not_contains "$CID"
+	[ ! -e "$ROOT/$CID" ]
+	no_cgroup_left "$CID"
+	no_criu_root "$CID"
+}
+
+@test "checkpoint and restore: CRIU dying without an answer is an error; nothing half done" {
+	run_detached
+	FAKE_CRIU_CRASH=1 run crt checkpoint --image-path "$IMG" "$CID"
+	assert_status 1
+	assert_output_contains "criu failed: type DUMP: criu exited with status 5" \
+		"log file: $IMG/dump.log"
+	assert_equal "$(ct_status)" running
+	fake_images
+	CID=${CID}r FAKE_CRIU_CRASH=1 restore_ct -d -b "$BUNDLE" --image-path "$IMG"
+	assert_status 1
+	assert_output_contains "criu failed: type RESTORE: criu exited with status 5"
+	[ ! -e "$ROOT/${CID}r" ]
+	no_cgroup_left "${CID}r"
+	no_criu_root "${CID}r"
+}
