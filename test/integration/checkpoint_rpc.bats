@@ -284,3 +284,26 @@ restore_ct() {
 	no_cgroup_left "${CID}r"
 	no_criu_root "${CID}r"
 }
+
+@test "restore: an image dir without descriptors.json is refused before CRIU runs" {
+	mkdir -p "$IMG"
+	restore_ct -d -b "$BUNDLE" --image-path "$IMG"
+	assert_status 1
+	assert_output_contains "descriptors.json"
+	[ -z "$(req RESTORE)" ]
+	[ ! -e "$ROOT/$CID" ]
+	no_cgroup_left "$CID"
+}
+
+@test "restore: an id in use is refused; that container is untouched" {
+	run_detached
+	pid=$(ct_pid)
+	fake_images
+	restore_ct -d -b "$BUNDLE" --image-path "$IMG"
+	assert_status 1
+	echo "$output"
+	[ -z "$(req RESTORE)" ]
+	assert_equal "$(ct_status)" running
+	assert_equal "$(ct_pid)" "$pid"
+	no_criu_root "$CID"
+}
