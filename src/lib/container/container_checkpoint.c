@@ -16,6 +16,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "namespaces.h"
+#include "procparse.h"
 
 /* runc's descriptors.json: where the init's stdio pointed ("pipe:[N]",
  * "/dev/null", ...), so that restore can hand the new stdio in. */
@@ -56,6 +57,21 @@ static int add_external_ns(const struct spec *s, pid_t pid, struct criu_job *job
 						   (unsigned long long)sb.st_ino, ext[i].key);
 		criu_job_add_external(job, e);
 	}
+	return 0;
+}
+
+/* cgroup v1 hierarchies in the container are binds of the host's cgroup
+ * dirs (slaves of the host's mounts): external, as runc marks them. */
+static int add_cgroup_mounts(pid_t pid, struct criu_job *job)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/mountinfo", (int)pid), *text = NULL;
+	if (read_file_at(AT_FDCWD, path, 1 << 22, &text, NULL) < 0)
+		return -1;
+	char *pos = text;
+	struct mountinfo_entry e;
+	while (mountinfo_next(&pos, &e))
+		if (!strcmp(e.fstype, "cgroup"))
+			criu_job_add_mnt(job, e.mount_point, e.mount_point);
 	return 0;
 }
 
@@ -141,7 +157,7 @@ static int dump(const struct global_opts *g, const struct checkpoint_opts *o, in
 	job->freeze_cgroup = fz ? dirname(fz) : NULL;
 	job->config_file = cr_config_file(spec);
 	cr_add_mounts(spec, st->bundle, false, job);
-	if (add_external_ns(spec, st->pid, job) < 0 ||
+	if (add_external_ns(spec, st->pid, job) < 0 || add_cgroup_mounts(st->pid, job) < 0 ||
 	    write_descriptors(job->images_fd, st->pid) < 0)
 		return -1;
 	log_debug("checkpoint %s: %s of pid %d", st->id,

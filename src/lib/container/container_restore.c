@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "criu_setup.h"
 #include "fdpass.h"
 #include "hooks.h"
@@ -134,6 +135,26 @@ static void release_root(struct restore *r)
 	r->criu_root = NULL;
 }
 
+/* The config's "cgroup" mount on cgroup v1: the container sees the host
+ * dir of its cgroup in each hierarchy bound at DEST/<controllers>, which
+ * the checkpoint marked external; here is where they are now. */
+static void add_cgroup_mount(struct restore *r, const char *ctrls, const char *path)
+{
+	const struct spec *s = r->c.spec;
+	if (!*ctrls)
+		return; /* cgroup2: a mount of the container's own */
+	_cleanup_free_ char *host = cgroup_mount_dir(ctrls, path);
+	if (!host)
+		return;
+	const char *name = strncmp(ctrls, "name=", 5) ? ctrls : ctrls + 5;
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		if (!s->mounts[i].type || strcmp(s->mounts[i].type, "cgroup") != 0)
+			continue;
+		_cleanup_free_ char *key = xasprintf("%s/%s", s->mounts[i].destination, name);
+		criu_job_add_mnt(&r->job, key, host);
+	}
+}
+
 /* Where criu (in the container's cgroups now) is, hierarchy by hierarchy:
  * the roots the restored tree goes under. */
 static int add_cg_roots(struct restore *r, pid_t criu)
@@ -147,6 +168,7 @@ static int add_cg_roots(struct restore *r, pid_t criu)
 			continue;
 		*c2 = '\0';
 		criu_job_add_cg_root(&r->job, c1 + 1, c2 + 1);
+		add_cgroup_mount(r, c1 + 1, c2 + 1);
 	}
 	return 0;
 }

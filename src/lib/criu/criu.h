@@ -72,8 +72,7 @@ struct criu_session {
 /* Starts bin as `swrk`. keep: fds criu inherits at their numbers (the
  * inherit fds); stdio: ours (a restore's inherit fds 0-2), else /dev/null.
  * -1 + err ("CRIU version check failed: ..." words are the caller's). */
-int criu_start(const char *bin, const int *keep, size_t n_keep, bool stdio,
-	       struct criu_session *s);
+int criu_start(const char *bin, const int *keep, size_t n_keep, bool stdio, struct criu_session *s);
 /* Closes the socket and reaps criu (kills it first when kill). */
 void criu_stop(struct criu_session *s, bool kill_it);
 

@@ -12,8 +12,7 @@ static int not_built(void)
 			  "and protobuf-c were missing at build time)");
 }
 
-int criu_start(const char *bin, const int *keep, size_t n_keep, bool stdio,
-	       struct criu_session *s)
+int criu_start(const char *bin, const int *keep, size_t n_keep, bool stdio, struct criu_session *s)
 {
 	(void)bin, (void)keep, (void)n_keep, (void)stdio, (void)s;
 	return not_built();

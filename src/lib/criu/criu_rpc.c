@@ -82,8 +82,7 @@ static void exec_swrk(const char *bin, int sock, const int *keep, size_t n_keep,
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-int criu_start(const char *bin, const int *keep, size_t n_keep, bool stdio,
-	       struct criu_session *s)
+int criu_start(const char *bin, const int *keep, size_t n_keep, bool stdio, struct criu_session *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->sock = -1;
