@@ -237,8 +237,9 @@ static int build_job(struct restore *r)
 	j->lsm_mount_context =
 	    o->lsm_mount_context && *o->lsm_mount_context ? o->lsm_mount_context : NULL;
 	j->rst_sibling = true;
-	/* a dumped terminal comes back as a new pty: its master is ours */
-	j->orphan_pts_master = true;
+	/* a dumped terminal comes back as a new pty whose master CRIU hands us
+	 * (to pass on to --console-socket or relay) */
+	j->orphan_pts_master = r->c.spec->process->terminal;
 	j->config_file = cr_config_file(r->c.spec);
 	cr_add_mounts(r->c.spec, r->c.bundle, true, j);
 	return 0;
