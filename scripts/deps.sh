@@ -8,6 +8,9 @@ pkgs=(
 	libjansson-dev libseccomp-dev libsystemd-dev
 	busybox-static bats jq iproute2 util-linux man-db strace
 	runc crun hyperfine time bc uidmap python3
+	# checkpoint/restore: CRIU's rpc.proto (package criu) compiled by
+	# protoc-c; the host runs the error-path tests against Debian's criu
+	protobuf-c-compiler libprotobuf-c-dev criu
 	# the fuzz targets (fuzz/run.sh): clang and its libFuzzer runtime,
 	# which clang only recommends
 	clang libclang-rt-14-dev
