@@ -96,9 +96,10 @@ checkpoint_ok() {
 }
 
 # The counter: /cnt in the (writable) rootfs counts up 5 times a second
-# from /start; a child echoes stdin back as "echo:LINE" on stdout.
-COUNTER='(while read l; do echo "echo:$l"; done) &
-i=$(cat /start); while :; do i=$((i + 1)); echo $i >/cnt; sleep 0.2; done'
+# from /start, in a child; the shell echoes stdin back as "echo:LINE" (a
+# background job's stdin would be /dev/null).
+COUNTER='(i=$(cat /start); while :; do i=$((i + 1)); echo $i >/cnt; sleep 0.2; done) &
+while read l; do echo "echo:$l"; done; wait'
 counter_setup() {
 	update_config '.root.readonly = false'
 	echo 0 >"$BUNDLE/rootfs/start"
@@ -150,7 +151,7 @@ assert_gone() {
 	assert_output_contains "container does not exist"
 	[[ " $(runtime list -q | tr '\n' ' ') " != *" $id "* ]] || fail "$id still listed"
 	[ ! -e "$ROOT/$id" ] || fail "state dir $ROOT/$id left"
-	left=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "*$id*" 2>/dev/null)
+	left=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "$id" 2>/dev/null)
 	[ -z "$left" ] || fail "cgroups left: $left"
 }
 
@@ -177,6 +178,14 @@ cg_file() {
 		"/proc/$pid/cgroup")
 	mnt=$(awk -v c="$2" '$9 == "cgroup" && $0 ~ ("[ ,]" c "(,|$)") { print $5; exit }' /proc/self/mountinfo)
 	echo "$mnt$path/$3"
+}
+
+# runc 1.1 on cgroup v2: criu put the tasks restored under another id in
+# a cgroup named after the dumped one, which runc then leaves behind.
+runc_cgroup_quirk() {
+	if is_runc; then
+		find /sys/fs/cgroup -depth -type d -name "$CID" -print -exec rmdir {} \; 2>/dev/null || true
+	fi
 }
 
 # RECVTTY: the recvtty helper, built here or, where there is no compiler
@@ -265,11 +274,7 @@ build_recvtty() {
 	runtime exec "${CID}b" true
 	cat "/proc/$(ct_pid "${CID}b")/cgroup"
 	runtime delete -f "${CID}b"
-	# runc 1.1 on cgroup v2: criu put the restored tasks in a cgroup named
-	# after the dumped id, which runc then leaves behind
-	if is_runc; then
-		find /sys/fs/cgroup -depth -type d -name "$CID" -exec rmdir {} \; 2>/dev/null || true
-	fi
+	runc_cgroup_quirk
 	assert_gone "${CID}b"
 	assert_gone "$CID"
 }
@@ -395,13 +400,19 @@ build_recvtty() {
 	sleep 1
 	open_pipes
 	rc=0
-	restore_piped "$CID" --lazy-pages || rc=$?
+	# the checkpoint serves the pages and holds the id until they are all
+	# fetched: the restore takes another one
+	restore_piped "${CID}r" --lazy-pages || rc=$?
 	wait "$ck" || rc=$?
 	cat "$TEST_DIR/ck.out"
 	wait "$lp" || true
 	[ $rc -eq 0 ] || { tail -n 5 "$TEST_DIR/img/lazy-pages.log"; false; }
-	assert_running
+	assert_running "${CID}r"
 	assert_continues "$n"
+	runtime delete -f "${CID}r"
+	runc_cgroup_quirk
+	assert_gone "${CID}r"
+	assert_gone "$CID"
 }
 
 @test "checkpoint: cgroup limits are set in the restored container's cgroup" {
