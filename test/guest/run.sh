@@ -70,6 +70,11 @@ fail_all() {
 command -v qemu-system-x86_64 >/dev/null ||
 	skip_all "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
 [ -x "$build/corun" ] || fail_all "$build/corun is not built"
+# the guest has no compiler: the test helper checkpoint.bats needs there
+# is built here, next to the runtime (same Debian, same libc)
+if command -v gcc >/dev/null && [ ! "$build/recvtty" -nt test/helpers/recvtty.c ]; then
+	gcc -O2 -o "$build/recvtty" test/helpers/recvtty.c || fail_all "test/helpers/recvtty.c does not build"
+fi
 if ! bash test/guest/mkimage.sh --check "$cache"; then
 	command -v debootstrap >/dev/null ||
 		skip_all "no guest image in $cache and no debootstrap to build one"
