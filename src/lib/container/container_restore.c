@@ -295,6 +295,10 @@ static int finish_state(struct restore *r)
 static int restore_build(struct restore *r)
 {
 	const struct create_opts *co = &r->o->c;
+	/* as runc: a taken id before anything else is looked at */
+	_cleanup_free_ char *dir = xasprintf("%s/%s", r->g->root, co->id);
+	if (access(dir, F_OK) == 0)
+		return err_set(0, "container with given ID already exists: %s", co->id);
 	if (build_job(r) < 0 || cr_check_version(r->g->criu) < 0 ||
 	    (r->job.lazy_pages && criu_check_features(r->g->criu, false, true) < 0) ||
 	    read_descriptors(r) < 0)

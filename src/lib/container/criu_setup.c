@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,11 +17,43 @@
 /* runc 1.1's configuration file for the CRIU it drives */
 #define CRIU_DEFAULT_CONFIG "/etc/criu/runc.conf"
 
+/* filepath.Join's result, as runc names the path: "." and ".." resolved
+ * lexically, repeated slashes dropped. */
+static char *clean_join(const char *dir, const char *rel)
+{
+	_cleanup_free_ char *joined = xasprintf("%s/%s", dir, rel);
+	char *out = xmalloc(strlen(joined) + 2);
+	size_t n = 0;
+	bool abs = joined[0] == '/';
+	for (char *save, *c = strtok_r(joined, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			/* back over the last component, unless there is none */
+			char *slash = n ? memrchr(out, '/', n) : NULL;
+			bool up = n && strcmp(slash ? slash + 1 : out, "..") != 0;
+			if (up) {
+				n = slash ? (size_t)(slash - out) : 0;
+				continue;
+			}
+			if (abs)
+				continue;
+		}
+		if (n || abs)
+			out[n++] = '/';
+		n += (size_t)sprintf(out + n, "%s", c);
+	}
+	if (!n)
+		out[n++] = abs ? '/' : '.';
+	out[n] = '\0';
+	return out;
+}
+
 static int check_parent(const char *image_dir, const char *parent)
 {
 	if (parent[0] == '/')
 		return err_set(0, "--parent-path must be relative");
-	_cleanup_free_ char *p = xasprintf("%s/%s", image_dir, parent);
+	_cleanup_free_ char *p = clean_join(image_dir, parent);
 	struct stat sb;
 	if (stat(p, &sb) < 0)
 		return err_set(errno, "invalid --parent-path: stat %s", p);
@@ -77,11 +110,16 @@ int cr_parse_page_server(const char *s, struct criu_job *job)
 {
 	if (!s || !*s)
 		return 0;
-	const char *colon = strrchr(s, ':');
-	char *end;
-	long port = colon ? strtol(colon + 1, &end, 10) : -1;
-	if (!colon || colon == s || !colon[1] || *end || port <= 0 || port > 65535)
+	/* runc's rule: exactly one colon, then a decimal int (Go's Atoi) */
+	const char *colon = strchr(s, ':');
+	if (!colon || strchr(colon + 1, ':'))
 		return err_set(0, "Use --page-server ADDRESS:PORT to specify page server");
+	const char *p = colon[1] == '+' || colon[1] == '-' ? colon + 2 : colon + 1;
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (!isdigit((unsigned char)*p) || *end || errno || port < INT_MIN || port > INT_MAX)
+		return err_set(0, "Invalid port number");
 	static char addr[256];
 	snprintf(addr, sizeof(addr), "%.*s", (int)(colon - s), s);
 	job->ps_address = addr;
