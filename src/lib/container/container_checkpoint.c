@@ -133,7 +133,8 @@ static int check_status_fd(int fd)
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0)
 		return err_set(errno, "invalid --status-fd argument %d", fd);
-	if ((fl & O_ACCMODE) == O_RDONLY)
+	/* as runc: write-only, a read-write fd is refused too */
+	if ((fl & O_ACCMODE) != O_WRONLY)
 		return err_set(0, "invalid --status-fd argument %d: not writable", fd);
 	return 0;
 }
