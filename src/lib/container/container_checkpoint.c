@@ -62,8 +62,9 @@ static int add_external_ns(const struct spec *s, pid_t pid, struct criu_job *job
 
 /* cgroup v1 hierarchies in the container are binds of the host's cgroup
  * dirs (slaves of the host's mounts): external, as runc marks them. So is
- * the cgroup2 bind of the container's dir without a cgroup namespace
- * (root not "/"): CRIU finds no root mount for it in the container. */
+ * cgroup2 at /sys/fs/cgroup, whose root seen from here (a bind of the
+ * container's dir, or a mount in its cgroup namespace) is not "/": CRIU
+ * finds no root mount for it in the container. */
 static int add_cgroup_mounts(pid_t pid, struct criu_job *job)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%d/mountinfo", (int)pid), *text = NULL;

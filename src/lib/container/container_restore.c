@@ -141,15 +141,14 @@ static void release_root(struct restore *r)
 /* The config's "cgroup" mount on cgroup v1: the container sees the host
  * dir of its cgroup in each hierarchy bound at DEST/<controllers>, which
  * the checkpoint marked external; here is where they are now. On cgroup2
- * it is the container's own mount in a cgroup namespace, else a bind of
- * its dir at DEST, external too. */
+ * the mount at DEST (a bind of the container's dir, or a new mount in a
+ * cgroup namespace: CRIU sees either from the host's) is external too. */
 static void add_cgroup_mount(struct restore *r, const char *ctrls, const char *path)
 {
 	const struct spec *s = r->c.spec;
 	struct statfs sf;
-	if (!*ctrls && (s->linux.ns[NS_CGROUP].present || statfs("/sys/fs/cgroup", &sf) < 0 ||
-			sf.f_type != CGROUP2_SUPER_MAGIC))
-		return; /* or the hybrid layout's unified, which v1 does not mount */
+	if (!*ctrls && (statfs("/sys/fs/cgroup", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC))
+		return; /* the hybrid layout's unified, which v1 does not mount */
 	_cleanup_free_ char *host = cgroup_mount_dir(ctrls, path);
 	if (!host)
 		return;
