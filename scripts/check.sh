@@ -110,7 +110,8 @@ guest_stage() { # label, build dir, run.sh arguments...
 		run_suite "$label" "$dir" bash test/guest/run.sh -b "$dir" "$@"
 	fi
 }
-guest_stage "cgroup v2 guest" build
+guest_stage "cgroup v2 guest" build test/integration/cgroups_v2.bats \
+	test/engines/podman_checkpoint.bats
 guest_stage "systemd guest (ASan+UBSan build)" build-asan -s test/integration/cgroups_systemd.bats \
 	test/engines/containerd_systemd.bats
 guest_stage "systemd hybrid guest" build -s -l test/integration/cgroups_systemd.bats
