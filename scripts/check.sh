@@ -93,7 +93,8 @@ fi
 # one, with the rootless and slice paths) runs the sanitizer build, as
 # the host suites cannot reach that code. Each boots in 10-20 s under TCG;
 # the suites take 1 to 2.5 minutes. checkpoint.bats (CRIU, which this
-# host's kernel cannot run) rides along in the v2 and hybrid guests.
+# host's kernel cannot run) rides along in the v2 and hybrid guests, podman's
+# checkpoint/restore with corun in the v2 one.
 guest_stage() { # label, build dir, run.sh arguments...
 	local label=$1 dir=$2 why=
 	shift 2
@@ -111,7 +112,8 @@ guest_stage() { # label, build dir, run.sh arguments...
 		run_suite "$label" "$dir" bash test/guest/run.sh -b "$dir" "$@"
 	fi
 }
-guest_stage "cgroup v2 guest" build test/integration/cgroups_v2.bats test/integration/checkpoint.bats
+guest_stage "cgroup v2 guest" build test/integration/cgroups_v2.bats \
+	test/integration/checkpoint.bats test/engines/podman_checkpoint.bats
 guest_stage "systemd guest (ASan+UBSan build)" build-asan -s test/integration/cgroups_systemd.bats \
 	test/engines/containerd_systemd.bats
 guest_stage "systemd hybrid guest" build -s -l test/integration/cgroups_systemd.bats \

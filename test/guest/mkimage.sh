@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # mkimage.sh [--check] CACHE_DIR: builds the throw-away guest that
 # test/guest/run.sh boots, once: a debootstrapped Debian bookworm (with
-# Debian's kernel, its initramfs, systemd, dbus, bats, jq, containerd, python3 and the
-# libraries corun links) as an ext4 image, plus the kernel and initrd next
-# to it. Needs root, debootstrap and Debian's archive. Idempotent: an
-# existing image of this version is kept (delete CACHE_DIR to rebuild).
+# Debian's kernel, its initramfs, systemd, dbus, bats, jq, containerd,
+# python3, criu, podman and the libraries corun links) as an ext4 image,
+# plus the kernel and initrd next to it. Needs root, debootstrap and
+# Debian's archive. Idempotent: an existing image of this version is kept
+# (delete CACHE_DIR to rebuild).
 # --check: exit 0 iff it is there.
 set -euo pipefail
 # bump when the image's contents change: older caches are then rebuilt
-version="corun-guest-image 6"
+version="corun-guest-image 7"
 check=false
 [ "${1:-}" != --check ] || { check=true; shift; }
 cache=${1:?usage: mkimage.sh [--check] CACHE_DIR}
@@ -29,6 +30,10 @@ pkgs+=,python3
 # criu: checkpoint/restore (test/integration/checkpoint.bats), which the
 # host's newer kernel cannot run; iptables: its network lock
 pkgs+=,criu,iptables
+# podman (conmon and containers-common come with it):
+# test/engines/podman_checkpoint.bats; netavark (4 MB) is the smallest
+# container-network-stack, which debootstrap cannot pick by itself
+pkgs+=,podman,netavark
 echo "mkimage: debootstrap bookworm into $root" >&2
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" \
 	>"$cache/debootstrap.log" 2>&1 || {

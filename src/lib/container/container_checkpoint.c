@@ -61,7 +61,10 @@ static int add_external_ns(const struct spec *s, pid_t pid, struct criu_job *job
 }
 
 /* cgroup v1 hierarchies in the container are binds of the host's cgroup
- * dirs (slaves of the host's mounts): external, as runc marks them. */
+ * dirs (slaves of the host's mounts): external, as runc marks them. So is
+ * cgroup2 at /sys/fs/cgroup, whose root seen from here (a bind of the
+ * container's dir, or a mount in its cgroup namespace) is not "/": CRIU
+ * finds no root mount for it in the container. */
 static int add_cgroup_mounts(pid_t pid, struct criu_job *job)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%d/mountinfo", (int)pid), *text = NULL;
@@ -70,7 +73,8 @@ static int add_cgroup_mounts(pid_t pid, struct criu_job *job)
 	char *pos = text;
 	struct mountinfo_entry e;
 	while (mountinfo_next(&pos, &e))
-		if (!strcmp(e.fstype, "cgroup"))
+		if (!strcmp(e.fstype, "cgroup") ||
+		    (!strcmp(e.fstype, "cgroup2") && strcmp(e.root, "/") != 0))
 			criu_job_add_mnt(job, e.mount_point, e.mount_point);
 	return 0;
 }

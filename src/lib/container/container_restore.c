@@ -14,8 +14,11 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "cgroup.h"
 #include "criu_setup.h"
@@ -137,12 +140,15 @@ static void release_root(struct restore *r)
 
 /* The config's "cgroup" mount on cgroup v1: the container sees the host
  * dir of its cgroup in each hierarchy bound at DEST/<controllers>, which
- * the checkpoint marked external; here is where they are now. */
+ * the checkpoint marked external; here is where they are now. On cgroup2
+ * the mount at DEST (a bind of the container's dir, or a new mount in a
+ * cgroup namespace: CRIU sees either from the host's) is external too. */
 static void add_cgroup_mount(struct restore *r, const char *ctrls, const char *path)
 {
 	const struct spec *s = r->c.spec;
-	if (!*ctrls)
-		return; /* cgroup2: a mount of the container's own */
+	struct statfs sf;
+	if (!*ctrls && (statfs("/sys/fs/cgroup", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC))
+		return; /* the hybrid layout's unified, which v1 does not mount */
 	_cleanup_free_ char *host = cgroup_mount_dir(ctrls, path);
 	if (!host)
 		return;
@@ -150,7 +156,9 @@ static void add_cgroup_mount(struct restore *r, const char *ctrls, const char *p
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		if (!s->mounts[i].type || strcmp(s->mounts[i].type, "cgroup") != 0)
 			continue;
-		_cleanup_free_ char *key = xasprintf("%s/%s", s->mounts[i].destination, name);
+		_cleanup_free_ char *key = *ctrls
+					       ? xasprintf("%s/%s", s->mounts[i].destination, name)
+					       : xstrdup(s->mounts[i].destination);
 		criu_job_add_mnt(&r->job, key, host);
 	}
 }

@@ -199,6 +199,29 @@ static int make_cwd(const char *cwd)
 	return 0;
 }
 
+/* A stdio fd on the host's /dev/null (conmon's stdin) is opened anew on
+ * the container's, as runc does: CRIU cannot dump a file of a mount that
+ * is not in the container. */
+static int reopen_dev_null(void)
+{
+	struct stat null, st;
+	if (stat("/dev/null", &null) < 0 || !S_ISCHR(null.st_mode))
+		return 0; /* no usable /dev/null in the container: nothing to do */
+	for (int fd = 0; fd < 3; fd++) {
+		if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != null.st_rdev ||
+		    (st.st_dev == null.st_dev && st.st_ino == null.st_ino))
+			continue;
+		int nfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (nfd < 0)
+			return err_set(errno, "reopen /dev/null");
+		int rc = dup3(nfd, fd, 0);
+		close(nfd);
+		if (rc < 0)
+			return err_set(errno, "reopen /dev/null on fd %d", fd);
+	}
+	return 0;
+}
+
 static void build_rootfs(struct init_args *a)
 {
 	const struct spec *s = a->spec;
@@ -234,8 +257,10 @@ static void build_rootfs(struct init_args *a)
 	/* /dev/console is made before /dev or / turn read-only (as runc) */
 	if (s->process->terminal)
 		TRY(a, terminal_setup_init(a->console_fd, s->process));
-	if (s->linux.ns[NS_MNT].present)
+	if (s->linux.ns[NS_MNT].present) {
+		TRY(a, reopen_dev_null());
 		TRY(a, rootfs_finalize(&rc));
+	}
 }
 
 /* Blocks until `corun start` opens the fifo's read end. The fd stays open
