@@ -246,3 +246,14 @@ PY
 	runtime kill -a "$CID" KILL
 	wait_gone "$epid"
 }
+
+@test "process io: stdio on the host's /dev/null is the container's /dev/null, read-write" {
+	set_args sleep 100
+	# run_detached gives the runtime a log file for stdout: stdin only here
+	runtime run -d -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&-
+	pid=$(ct_pid)
+	# CRIU can dump only files of the container's mounts (checkpoint)
+	assert_equal "$(stat -L -c %d:%i "/proc/$pid/fd/0")" "$(stat -L -c %d:%i "/proc/$pid/root/dev/null")"
+	assert_equal "$(stat -L -c %d:%i "/proc/$pid/fd/2")" "$(stat -L -c %d:%i "/proc/$pid/root/dev/null")"
+	grep -q "^flags:.*2$" "/proc/$pid/fdinfo/0" || fail "not O_RDWR: $(cat "/proc/$pid/fdinfo/0")"
+}

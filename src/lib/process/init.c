@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -201,22 +202,21 @@ static int make_cwd(const char *cwd)
 
 /* A stdio fd on the host's /dev/null (conmon's stdin) is opened anew on
  * the container's, as runc does: CRIU cannot dump a file of a mount that
- * is not in the container. */
+ * is not in the container. The rootfs is the image's: the node opened must
+ * be a /dev/null (no symlink followed, checked after the open). */
 static int reopen_dev_null(void)
 {
-	struct stat null, st;
-	if (stat("/dev/null", &null) < 0 || !S_ISCHR(null.st_mode))
-		return 0; /* no usable /dev/null in the container: nothing to do */
 	for (int fd = 0; fd < 3; fd++) {
-		if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != null.st_rdev ||
-		    (st.st_dev == null.st_dev && st.st_ino == null.st_ino))
+		struct stat st, in;
+		if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
 			continue;
-		int nfd = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (nfd < 0)
-			return err_set(errno, "reopen /dev/null");
-		int rc = dup3(nfd, fd, 0);
-		close(nfd);
-		if (rc < 0)
+		_cleanup_close_ int nfd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 || fstat(nfd, &in) < 0 || !S_ISCHR(in.st_mode) ||
+		    in.st_rdev != makedev(1, 3))
+			return 0; /* no usable /dev/null in the container: keep ours */
+		if (in.st_dev == st.st_dev && in.st_ino == st.st_ino)
+			continue; /* the container's already */
+		if (dup3(nfd, fd, 0) < 0)
 			return err_set(errno, "reopen /dev/null on fd %d", fd);
 	}
 	return 0;
