@@ -307,3 +307,24 @@ restore_ct() {
 	assert_equal "$(ct_pid)" "$pid"
 	no_criu_root "$CID"
 }
+
+@test "restore: every flag reaches the RESTORE request" {
+	fake_images
+	restore_ct -d -b "$BUNDLE" --image-path "$IMG" --work-path "$TEST_DIR/work" \
+		--tcp-established --ext-unix-sk --shell-job --file-locks --auto-dedup --lazy-pages \
+		--manage-cgroups-mode full --empty-ns network --no-pivot --no-subreaper \
+		--lsm-profile apparmor:fake --lsm-mount-context system_u:object_r:fake_t:s0
+	assert_success
+	assert_equal "$(req RESTORE .work_dir)" "$TEST_DIR/work"
+	for f in tcp_established ext_unix_sk shell_job file_locks auto_dedup lazy_pages rst_sibling; do
+		assert_equal "$f=$(req RESTORE ".$f")" "$f=true"
+	done
+	assert_equal "$(req RESTORE .manage_cgroups_mode)" FULL
+	assert_equal "$(req RESTORE .empty_ns)" $((0x40000000))
+	assert_equal "$(req RESTORE .lsm_profile)" apparmor:fake
+	assert_equal "$(req RESTORE .lsm_mount_context)" system_u:object_r:fake_t:s0
+	# lazy pages were asked about first
+	req FEATURE_CHECK | grep -q . || fail "no FEATURE_CHECK before a lazy restore"
+	assert_equal "$(ct_status)" running
+	runtime delete -f "$CID"
+}
