@@ -168,12 +168,15 @@ static int make_dirs_once(const struct hier *h, bool cpuset)
 	}
 }
 
-/* A parent shared with another container (a nested cgroupsPath) may be
- * removed by its delete, empty, between our mkdirs: make them again. */
+/* A parent shared with another container (a nested cgroupsPath, an
+ * engine's namespace) may be removed by its delete, empty, between our
+ * mkdirs: make them again. A dir being removed answers ENODEV to reads of
+ * its files (cpuset_fill), a removed one ENOENT. */
 static int make_dirs(const struct hier *h, bool cpuset)
 {
 	int rc;
-	for (int tries = 0; (rc = make_dirs_once(h, cpuset)) < 0 && errno == ENOENT && tries < 10;
+	for (int tries = 0; (rc = make_dirs_once(h, cpuset)) < 0 &&
+			    (err_errno() == ENOENT || err_errno() == ENODEV) && tries < 10;
 	     tries++)
 		;
 	return rc;
