@@ -41,20 +41,17 @@ static int write_descriptors(int images_fd, pid_t pid)
  * records them as external, named as runc names them. */
 static int add_external_ns(const struct spec *s, pid_t pid, struct criu_job *job)
 {
-	static const struct {
-		enum ns_type t;
-		const char *name, *key;
-	} ext[] = {{NS_NET, "net", "extRootNetNS"}, {NS_PID, "pid", "extRootPidNS"}};
-	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
-		if (!s->linux.ns[ext[i].t].present || !s->linux.ns[ext[i].t].path)
+	for (size_t i = 0; i < ARRAY_SIZE(cr_ext_ns); i++) {
+		const struct cr_ext_ns *ext = &cr_ext_ns[i];
+		if (!s->linux.ns[ext->type].present || !s->linux.ns[ext->type].path)
 			continue;
 		char p[64];
-		snprintf(p, sizeof(p), "/proc/%d/ns/%s", (int)pid, ext[i].name);
+		snprintf(p, sizeof(p), "/proc/%d/ns/%s", (int)pid, ext->name);
 		struct stat sb;
 		if (stat(p, &sb) < 0)
 			return err_set(errno, "stat %s", p);
-		_cleanup_free_ char *e = xasprintf("%s[%llu]:%s", ext[i].name,
-						   (unsigned long long)sb.st_ino, ext[i].key);
+		_cleanup_free_ char *e =
+		    xasprintf("%s[%llu]:%s", ext->name, (unsigned long long)sb.st_ino, ext->key);
 		criu_job_add_external(job, e);
 	}
 	return 0;

@@ -542,14 +542,8 @@ int creation_build(const struct global_opts *g, const struct create_opts *o, str
 	}
 	if (o->pidfd_socket && pidfd_socket_send(o->pidfd_socket, c->init) < 0)
 		goto fail;
-	if (o->pid_file) {
-		char buf[32];
-		int n = snprintf(buf, sizeof(buf), "%d", (int)c->init);
-		if (write_file_atomic(AT_FDCWD, o->pid_file, buf, (size_t)n, 0644) < 0) {
-			err_prefix("pid file");
-			goto fail;
-		}
-	}
+	if (o->pid_file && pid_file_write(o->pid_file, c->init) < 0)
+		goto fail;
 	return 0;
 fail:
 	/* an init that died makes our next step fail (a write to its cgroup

@@ -432,15 +432,6 @@ static int spawn(struct exec_ctx *c)
 	return 0;
 }
 
-static int write_pid_file(const char *path, pid_t pid)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (write_file_atomic(AT_FDCWD, path, buf, (size_t)n, 0644) < 0)
-		return err_prefix("pid file");
-	return 0;
-}
-
 static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, int *code)
 {
 	const struct exec_opts *o = c->o;
@@ -460,7 +451,7 @@ static int run_exec(const struct global_opts *g, struct exec_ctx *c, int sfd, in
 	if (spawn(c) < 0)
 		return err_prefix("unable to start container process");
 	if ((o->pidfd_socket && pidfd_socket_send(o->pidfd_socket, c->pid) < 0) ||
-	    (o->pid_file && write_pid_file(o->pid_file, c->pid) < 0)) {
+	    (o->pid_file && pid_file_write(o->pid_file, c->pid) < 0)) {
 		kill(c->pid, SIGKILL);
 		return -1;
 	}

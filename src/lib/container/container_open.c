@@ -2,6 +2,9 @@
 /* Opening an existing container's state, for the operations in
  * container_ops.c, container_cgroup_ops.c and container_ps.c: below them,
  * calling none of them. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lifecycle.h"
@@ -19,4 +22,19 @@ int state_open_locked(const struct global_opts *g, const char *id, bool exclusiv
 		return -1;
 	}
 	return fd;
+}
+
+int pid_file_write(const char *path, pid_t pid)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (write_file_atomic(AT_FDCWD, path, buf, (size_t)n, 0644) < 0)
+		return err_prefix("pid file");
+	return 0;
+}
+
+bool state_still_ours(int dirfd)
+{
+	struct stat sb;
+	return fstatat(dirfd, STATE_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0;
 }

@@ -74,21 +74,17 @@ static int read_descriptors(struct restore *r)
 /* Namespaces the config joins by path go to CRIU as the fds runc names. */
 static int open_external_ns(struct restore *r)
 {
-	static const struct {
-		enum ns_type t;
-		const char *key;
-	} ext[] = {{NS_NET, "extRootNetNS"}, {NS_PID, "extRootPidNS"}};
 	const struct spec *s = r->c.spec;
-	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
-		const struct spec_namespace *ns = &s->linux.ns[ext[i].t];
+	for (size_t i = 0; i < ARRAY_SIZE(cr_ext_ns); i++) {
+		const struct spec_namespace *ns = &s->linux.ns[cr_ext_ns[i].type];
 		if (!ns->present || !ns->path)
 			continue;
 		/* no O_CLOEXEC: criu inherits it at this number */
 		int fd = open(ns->path, O_RDONLY);
 		if (fd < 0)
 			return err_set(errno, "open %s", ns->path);
-		r->ns_fds[ext[i].t] = fd;
-		criu_job_add_inherit(&r->job, ext[i].key, fd);
+		r->ns_fds[cr_ext_ns[i].type] = fd;
+		criu_job_add_inherit(&r->job, cr_ext_ns[i].key, fd);
 	}
 	return 0;
 }
@@ -290,13 +286,7 @@ static int finish_state(struct restore *r)
 	unlinkat(c->dirfd, STATE_FIFO, 0);
 	if (state_write(c->dirfd, &c->st) < 0)
 		return -1;
-	if (!r->o->c.pid_file)
-		return 0;
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)c->init);
-	if (write_file_atomic(AT_FDCWD, r->o->c.pid_file, buf, (size_t)n, 0644) < 0)
-		return err_prefix("pid file");
-	return 0;
+	return r->o->c.pid_file ? pid_file_write(r->o->c.pid_file, c->init) : 0;
 }
 
 /* Everything up to a restored, recorded container; undone on failure. */
@@ -350,9 +340,7 @@ static int restore_foreground(struct restore *r, int sfd, int *code)
 		kill(c->init, SIGKILL);
 		waitpid(c->init, NULL, 0);
 	}
-	struct stat sb;
-	/* a delete while we waited removed it already */
-	if (fstatat(c->dirfd, STATE_FILE, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+	if (!state_still_ours(c->dirfd))
 		return rc;
 	if (rc < 0)
 		(void)ERR_KEEP(destroy_container(r->g, &c->st, c->spec, c->st.bundle));

@@ -136,14 +136,6 @@ void relay_close(struct relay *r)
 	r->master = -1;
 }
 
-/* A `delete` while we waited has removed the container (and run its
- * poststop hooks): our state dir is gone, whatever now has its name. */
-static bool still_ours(int dirfd)
-{
-	struct stat sb;
-	return fstatat(dirfd, STATE_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
 static int run_foreground(const struct global_opts *g, const struct create_opts *o,
 			  struct creation *c, int sfd, int *code)
 {
@@ -172,7 +164,7 @@ static int run_foreground(const struct global_opts *g, const struct create_opts 
 		kill(c->init, SIGKILL);
 		waitpid(c->init, NULL, 0);
 	}
-	if (o->keep || !still_ours(c->dirfd))
+	if (o->keep || !state_still_ours(c->dirfd))
 		return rc;
 	/* after a failure, that failure is the news, not the cleanup's */
 	if (rc < 0)

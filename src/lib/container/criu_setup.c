@@ -164,6 +164,9 @@ void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struc
 	}
 }
 
+const struct cr_ext_ns cr_ext_ns[2] = {{NS_NET, "net", "extRootNetNS"},
+				       {NS_PID, "pid", "extRootPidNS"}};
+
 const char *cr_config_file(const struct spec *s)
 {
 	for (size_t i = 0; i < s->n_annotations; i++)

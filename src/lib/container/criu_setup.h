@@ -25,6 +25,15 @@ int cr_check_version(const char *bin);
  * corun binds the container's own /dev/null over them, a mount CRIU
  * restores as it finds it. */
 void cr_add_mounts(const struct spec *s, const char *bundle, bool restore, struct criu_job *job);
+/* Namespaces the config joins by path are external to CRIU, under the
+ * keys runc uses (dump: "net[INODE]:extRootNetNS", restore: the inherit
+ * fd of that key). */
+struct cr_ext_ns {
+	enum ns_type type;
+	const char *name, *key;
+};
+extern const struct cr_ext_ns cr_ext_ns[2];
+
 /* The org.criu.config annotation, else /etc/criu/runc.conf when present;
  * NULL for none. Points into s or to a static string. */
 const char *cr_config_file(const struct spec *s);

@@ -84,6 +84,13 @@ int load_saved_spec(int dirfd, struct spec **out);
  * -1 + err when there is no such container. */
 int state_open_locked(const struct global_opts *g, const char *id, bool exclusive,
 		      struct cstate *st);
+/* --pid-file of create, run, exec and restore: pid written atomically;
+ * errors prefixed "pid file". */
+int pid_file_write(const char *path, pid_t pid);
+/* Whether the state dir still holds our container: a `delete` while a
+ * foreground run or restore waited has removed it (and run its poststop
+ * hooks), whatever now has its name. */
+bool state_still_ours(int dirfd);
 
 /* The foreground wait of run and exec (container_run.c). */
 struct tty_relay;
